@@ -1,0 +1,3 @@
+package io.redmutex;
+
+final class Placeholder {}

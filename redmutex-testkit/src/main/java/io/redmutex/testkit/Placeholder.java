@@ -1,0 +1,3 @@
+package io.redmutex.testkit;
+
+final class Placeholder {}
