@@ -1,3 +1,0 @@
-package io.redmutex.testkit;
-
-final class Placeholder {}
