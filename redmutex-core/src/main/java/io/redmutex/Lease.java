@@ -1,0 +1,68 @@
+package io.redmutex;
+
+import java.time.Duration;
+
+/**
+ * One acquisition of a named lock. A lease is owned by this object, not by a thread: it may be
+ * released from any thread, an executor, or async code.
+ *
+ * <p>While held, the lease is renewed in the background every third of its lease time. If a renewal
+ * finds the key gone or owned by another token, the lease is lost: {@link #isHeld()} turns false at
+ * once and the {@linkplain #onLost(Runnable) loss callbacks} run.
+ *
+ * <pre>{@code
+ * try (Lease lease = mutex.acquire("orders:42", Duration.ofSeconds(5))) {
+ *   store.write(order, lease.fencingToken());
+ * }
+ * }</pre>
+ */
+public interface Lease extends AutoCloseable {
+
+  /** The lock name, as given to {@code acquire} (without the key prefix). */
+  String name();
+
+  /**
+   * The fencing token of this acquisition: strictly larger than the token of every earlier
+   * acquisition of the same name, across clients and Redis failovers (provided the Redis nodes'
+   * clocks agree to within the failover detection time). Give it to the resource you protect, and
+   * have it reject writes carrying a smaller token than it has seen.
+   */
+  long fencingToken();
+
+  /**
+   * Whether this lease is still believed held: not released, not found lost by renewal, and not
+   * past the lease time since the last confirmation from Redis (measured on the monotonic clock).
+   */
+  boolean isHeld();
+
+  /**
+   * Sets the lease's time to live to {@code leaseTime} from now, if still held; later renewals use
+   * it too.
+   *
+   * @throws LockLostException if the key no longer holds this lease's token
+   * @throws IllegalArgumentException if {@code leaseTime} is out of range
+   */
+  void extend(Duration leaseTime);
+
+  /**
+   * Registers a callback run once when the lease is found lost (not when it is released). If it is
+   * already lost, the callback runs at once on the calling thread. Callbacks must be quick and must
+   * not block; an exception they throw is logged and ignored.
+   */
+  void onLost(Runnable callback);
+
+  /**
+   * Gives the lock back: stops renewal, then deletes the key if it still holds this lease's token
+   * and wakes waiters. Idempotent: later calls do nothing.
+   *
+   * @throws LockLostException on the first call, if the lease had been lost before the release (the
+   *     protected work may have overlapped with another holder)
+   * @throws RedisUnavailableException if Redis could not confirm the release; the key then expires
+   *     on its own within the lease time
+   */
+  void release();
+
+  /** Same as {@link #release()}. */
+  @Override
+  void close();
+}

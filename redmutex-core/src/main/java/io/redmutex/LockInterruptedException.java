@@ -1,0 +1,13 @@
+package io.redmutex;
+
+/**
+ * The waiting thread was interrupted. The wait stopped, nothing is held, and the thread's interrupt
+ * flag is set again.
+ */
+public class LockInterruptedException extends LockException {
+  private static final long serialVersionUID = 1L;
+
+  public LockInterruptedException(String message, InterruptedException cause) {
+    super(message, cause);
+  }
+}

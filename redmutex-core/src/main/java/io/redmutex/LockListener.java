@@ -1,0 +1,28 @@
+package io.redmutex;
+
+import java.time.Duration;
+
+/**
+ * Observes lock events, for metrics and logs. Methods run on redmutex or Lettuce threads: they must
+ * be fast, must not block and should not throw (an exception is logged and ignored). Every method
+ * has an empty default, so implement only what you need.
+ */
+public interface LockListener {
+
+  /** A lease was taken after waiting {@code waited}. */
+  default void acquired(String name, long fencingToken, Duration waited) {}
+
+  /** An acquire gave up (timeout, interrupt, Redis unavailable) after {@code waited}. */
+  default void acquireFailed(String name, Duration waited, LockException cause) {}
+
+  /** A lease was given back after being held for {@code held}. */
+  default void released(String name, long fencingToken, Duration held) {}
+
+  /** A lease was found lost (expired, deleted or taken over). */
+  default void lost(String name, long fencingToken) {}
+
+  /** The listener that does nothing. */
+  static LockListener none() {
+    return NoOpListener.INSTANCE;
+  }
+}

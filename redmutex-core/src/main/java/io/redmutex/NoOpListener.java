@@ -1,0 +1,5 @@
+package io.redmutex;
+
+enum NoOpListener implements LockListener {
+  INSTANCE
+}

@@ -1,3 +1,0 @@
-package io.redmutex;
-
-final class Placeholder {}

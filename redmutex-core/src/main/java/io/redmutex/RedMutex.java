@@ -1,0 +1,252 @@
+package io.redmutex;
+
+import io.redmutex.internal.Durations;
+import io.redmutex.internal.LockEngine;
+import io.redmutex.internal.LockKeys;
+import io.redmutex.internal.NanoClock;
+import io.redmutex.internal.RedisUris;
+import io.redmutex.internal.Settings;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A distributed mutex on Redis: named locks held as leases with fencing tokens.
+ *
+ * <p><b>What is guaranteed.</b> While a lease {@linkplain Lease#isHeld() is held}, no other
+ * redmutex client (nor any client using the same {@code SET NX PX} + compare-and-delete pattern on
+ * the same key) holds the same name on that Redis. Every lease carries a {@linkplain
+ * Lease#fencingToken() fencing token}, strictly larger than every earlier token of that name.
+ *
+ * <p><b>What is not.</b> A lease is a time-bounded promise: a process paused longer than its lease
+ * time (GC, a frozen VM) can wake up believing it still holds a lock that someone else now holds,
+ * and a Redis failover can lose a lock whose write had not reached the new master. In both cases
+ * the fencing token is what keeps the protected resource correct: have it reject writes carrying a
+ * token smaller than one it has seen. Tokens stay increasing across a failover provided the Redis
+ * nodes' clocks agree to within the failover detection time.
+ *
+ * <pre>{@code
+ * try (RedMutex mutex = RedMutex.connect("redis://localhost:6379")) {
+ *   try (Lease lease = mutex.acquire("orders:42", Duration.ofSeconds(5))) {
+ *     store.write(order, lease.fencingToken());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>One instance per application: it is thread-safe, and owns at most two Redis connections (one
+ * for commands, one for wake-up messages, opened on the first contended acquire) and one scheduler
+ * thread, whatever the number of locks and waiters. Leases are renewed in the background every
+ * third of the lease time until released.
+ */
+public final class RedMutex implements AutoCloseable {
+
+  /** The default {@linkplain Builder#leaseTime lease time}: 30 seconds. */
+  public static final Duration DEFAULT_LEASE_TIME = Duration.ofSeconds(30);
+
+  /** The shortest lease time accepted: 100 ms (renewal needs a few round trips per period). */
+  public static final Duration MIN_LEASE_TIME = Duration.ofMillis(100);
+
+  /** The longest lease time accepted: 30 days. */
+  public static final Duration MAX_LEASE_TIME = Duration.ofDays(30);
+
+  /** The longest finite wait accepted by {@link #acquire}: 365 days. */
+  public static final Duration MAX_WAIT_TIMEOUT = Duration.ofDays(365);
+
+  /** The default {@linkplain Builder#commandTimeout command timeout}: 5 seconds. */
+  public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The longest lock name accepted, in UTF-8 bytes. */
+  public static final int MAX_NAME_BYTES = LockKeys.MAX_NAME_BYTES;
+
+  private final LockEngine engine;
+
+  private RedMutex(LockEngine engine) {
+    this.engine = engine;
+  }
+
+  /**
+   * Connects with default settings to {@code redis://[[user:]password@]host[:port][/db]} or {@code
+   * rediss://...} (TLS).
+   *
+   * @throws IllegalArgumentException if the URI is malformed or has an unknown scheme
+   * @throws RedisUnavailableException if Redis cannot be reached or refuses the credentials
+   */
+  public static RedMutex connect(String uri) {
+    return builder().uri(uri).build();
+  }
+
+  /** A builder for a client with non-default settings. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Takes the lock {@code name}, waiting up to {@code waitTimeout} for its holder to let go.
+   *
+   * @param waitTimeout how long to wait; zero tries once
+   * @throws LockTimeoutException if the lock was held by another owner for the whole wait
+   * @throws LockInterruptedException if the thread was interrupted while waiting
+   * @throws RedisUnavailableException if Redis could not be reached within the wait
+   * @throws IllegalArgumentException if the name is empty or too long, or the wait is negative or
+   *     longer than {@link #MAX_WAIT_TIMEOUT}
+   * @throws IllegalStateException if this client is closed
+   */
+  public Lease acquire(String name, Duration waitTimeout) {
+    return engine.acquire(name, waitTimeout);
+  }
+
+  /**
+   * Takes the lock {@code name} if it is free, without waiting.
+   *
+   * @return the lease, or empty if someone else holds the lock
+   * @throws RedisUnavailableException if Redis did not answer within the command timeout
+   */
+  public Optional<Lease> tryAcquire(String name) {
+    return engine.tryAcquire(name);
+  }
+
+  /**
+   * Takes the lock {@code name} without blocking the calling thread. The future completes with the
+   * lease, or exceptionally with the exceptions {@link #acquire} throws; cancelling it stops the
+   * wait and leaves nothing held. It completes on a pool thread, never on a Redis I/O thread.
+   *
+   * @throws IllegalArgumentException at once, for a bad name or wait
+   */
+  public CompletableFuture<Lease> acquireAsync(String name, Duration waitTimeout) {
+    return engine.acquireAsync(name, waitTimeout);
+  }
+
+  /**
+   * The {@link java.util.concurrent.locks.Lock} view of lock {@code name}: thread-owned and
+   * re-entrant. Views of the same name share the calling thread's hold.
+   */
+  public DistributedLock lock(String name) {
+    return engine.lock(name);
+  }
+
+  /**
+   * Gives back every held lease, fails acquires in progress, and closes the connections. Leases
+   * cannot be used afterwards; calling it again does nothing.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  /**
+   * Builds a {@link RedMutex}. Each option may be set once; values are checked in {@link #build()}.
+   */
+  public static final class Builder {
+    private String uri;
+    private Duration leaseTime;
+    private String keyPrefix;
+    private Duration commandTimeout;
+    private LockListener listener;
+    private String clientName;
+    private NanoClock clock;
+
+    private Builder() {}
+
+    /** Where Redis is: {@code redis://[[user:]password@]host[:port][/db]} or {@code rediss://}. */
+    public Builder uri(String uri) {
+      this.uri = once("uri", this.uri, Objects.requireNonNull(uri, "uri"));
+      return this;
+    }
+
+    /**
+     * How long a lease lives in Redis without renewal; it is renewed every third of that while
+     * held, so this bounds how long a crashed holder blocks others. Default 30 s; between {@link
+     * #MIN_LEASE_TIME} and {@link #MAX_LEASE_TIME}.
+     */
+    public Builder leaseTime(Duration leaseTime) {
+      this.leaseTime = once("leaseTime", this.leaseTime, Objects.requireNonNull(leaseTime));
+      return this;
+    }
+
+    /**
+     * Prepended to every lock name to form its Redis key. Default empty, so that services in other
+     * languages locking {@code orders:42} exclude this one locking {@code orders:42}.
+     */
+    public Builder keyPrefix(String keyPrefix) {
+      this.keyPrefix = once("keyPrefix", this.keyPrefix, Objects.requireNonNull(keyPrefix));
+      return this;
+    }
+
+    /**
+     * How long one Redis command may take before its outcome counts as unknown (it is then retried
+     * within the wait, or given back). Also the connect timeout, and the most a {@link
+     * RedMutex#tryAcquire} waits. Default 5 s; between 10 ms and 10 minutes.
+     */
+    public Builder commandTimeout(Duration commandTimeout) {
+      this.commandTimeout =
+          once("commandTimeout", this.commandTimeout, Objects.requireNonNull(commandTimeout));
+      return this;
+    }
+
+    /** Told of acquires, releases and losses, for metrics and logs. Default: none. */
+    public Builder listener(LockListener listener) {
+      this.listener = once("listener", this.listener, Objects.requireNonNull(listener));
+      return this;
+    }
+
+    /**
+     * The name this client's connections carry in Redis ({@code CLIENT SETNAME}), shown by {@code
+     * CLIENT LIST}, so an operator can tell which service holds connections. Default {@code
+     * redmutex}; letters, digits and {@code -_.:} only.
+     */
+    public Builder clientName(String clientName) {
+      this.clientName = once("clientName", this.clientName, Objects.requireNonNull(clientName));
+      return this;
+    }
+
+    /** The monotonic clock; for tests only. Default: {@link System#nanoTime()}. */
+    Builder clock(NanoClock clock) {
+      this.clock = once("clock", this.clock, Objects.requireNonNull(clock));
+      return this;
+    }
+
+    private static <T> T once(String option, T current, T value) {
+      if (current != null) {
+        throw new IllegalStateException(option + " was already set");
+      }
+      return value;
+    }
+
+    /**
+     * Checks the options, connects to Redis and returns the client.
+     *
+     * @throws IllegalStateException if no URI was given
+     * @throws IllegalArgumentException if an option is out of range
+     * @throws RedisUnavailableException if Redis cannot be reached or refuses the credentials
+     */
+    public RedMutex build() {
+      if (uri == null) {
+        throw new IllegalStateException("uri is required: RedMutex.builder().uri(\"redis://...\")");
+      }
+      Duration lease = leaseTime == null ? DEFAULT_LEASE_TIME : leaseTime;
+      Durations.check("leaseTime", lease, MIN_LEASE_TIME, MAX_LEASE_TIME);
+      Duration timeout = commandTimeout == null ? DEFAULT_COMMAND_TIMEOUT : commandTimeout;
+      Durations.check("commandTimeout", timeout, Duration.ofMillis(10), Duration.ofMinutes(10));
+      String prefix = keyPrefix == null ? "" : keyPrefix;
+      if (prefix.length() > MAX_NAME_BYTES) {
+        throw new IllegalArgumentException(
+            "keyPrefix must be at most " + MAX_NAME_BYTES + " characters, was " + prefix.length());
+      }
+      String name = clientName == null ? "redmutex" : clientName;
+      if (!name.matches("[A-Za-z0-9_.:-]{1,64}")) {
+        throw new IllegalArgumentException(
+            "clientName must be 1 to 64 letters, digits or -_.: characters, was '" + name + "'");
+      }
+      Settings settings =
+          new Settings(
+              RedisUris.parse(uri, name),
+              lease,
+              prefix,
+              timeout,
+              listener == null ? LockListener.none() : listener,
+              clock == null ? NanoClock.system() : clock);
+      return new RedMutex(new LockEngine(settings));
+    }
+  }
+}

@@ -1,0 +1,274 @@
+package io.redmutex.internal;
+
+import io.redmutex.LockException;
+import io.redmutex.LockTimeoutException;
+import io.redmutex.RedisUnavailableException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One acquire, from the first take to a lease or a failure; runs on I/O and scheduler threads and
+ * never blocks.
+ *
+ * <p>The loop: take; if busy, join the lock's wake-up channel and, once subscribed, take again (so
+ * a release between the first take and the subscription is not missed); then park until a release
+ * is announced or the fallback timer fires (the holder's remaining TTL, at most {@link
+ * #MAX_POLL_NANOS}), and take again. All takes of one acquisition carry the same token, so a
+ * replayed or repeated take is harmless. If the acquisition ends without a lease while a take's
+ * outcome is in doubt (timeout, lost connection, or it succeeded after the caller gave up), the
+ * token is released, so no lock is left held by nobody.
+ */
+final class Acquisition {
+  /** Fallback poll when no release is announced: holders in other languages do not announce. */
+  static final long MAX_POLL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  private final LockEngine engine;
+  private final LockKeys keys;
+  private final String token;
+  private final long leaseMillis;
+  private final Deadline deadline;
+  private final CompletableFuture<DefaultLease> result = new CompletableFuture<>();
+
+  // All guarded by this.
+  private WakeUps.Channel channel;
+  private boolean parked;
+  private ScheduledFuture<?> retryTimer;
+  private ScheduledFuture<?> deadlineTimer;
+  private boolean takeInDoubt;
+  private int failuresInARow;
+  private Throwable lastFailure;
+
+  Acquisition(LockEngine engine, LockKeys keys, String token, long leaseMillis, Deadline deadline) {
+    this.engine = engine;
+    this.keys = keys;
+    this.token = token;
+    this.leaseMillis = leaseMillis;
+    this.deadline = deadline;
+  }
+
+  CompletableFuture<DefaultLease> result() {
+    return result;
+  }
+
+  String name() {
+    return keys.name();
+  }
+
+  Deadline deadline() {
+    return deadline;
+  }
+
+  void start() {
+    synchronized (this) {
+      if (deadline.isFinite() && !deadline.hasExpired()) {
+        deadlineTimer =
+            engine.schedule(this::onDeadline, deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
+    attempt();
+  }
+
+  private void attempt() {
+    long seen;
+    synchronized (this) {
+      if (result.isDone()) {
+        return;
+      }
+      parked = false;
+      cancelRetryTimer();
+      seen = channel == null ? -1 : channel.releases();
+      takeInDoubt = true;
+    }
+    long sentAt = engine.clock().nanoTime();
+    engine
+        .driver()
+        .take(keys, token, leaseMillis)
+        .whenComplete((answer, error) -> onAnswer(answer, error, seen, sentAt));
+  }
+
+  private void onAnswer(TakeResult answer, Throwable error, long seen, long sentAt) {
+    if (error == null && answer.acquired()) {
+      DefaultLease lease = engine.newLease(keys, token, answer.fencingToken(), leaseMillis, sentAt);
+      if (result.complete(lease)) {
+        synchronized (this) {
+          takeInDoubt = false;
+          cleanUp();
+        }
+        engine.acquired(lease, deadline.elapsed());
+      } else {
+        engine.releaseQuietly(keys, token); // the caller gave up meanwhile
+      }
+      return;
+    }
+    Runnable next = null;
+    synchronized (this) {
+      if (result.isDone()) {
+        return; // gave up meanwhile; a take in doubt was released then
+      }
+      if (error != null) {
+        if (!Failures.isTransient(error)) {
+          fail(
+              new LockException(
+                  "cannot acquire lock '"
+                      + keys.name()
+                      + "': Redis answered "
+                      + Failures.rootMessage(error),
+                  Failures.unwrap(error)));
+          return;
+        }
+        failuresInARow++;
+        lastFailure = error;
+        if (deadline.hasExpired()) {
+          fail(unavailable());
+          return;
+        }
+        long backoff =
+            Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(failuresInARow, 6));
+        retryTimer =
+            engine.schedule(
+                this::attempt, Math.min(backoff, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+        return;
+      }
+      takeInDoubt = false;
+      failuresInARow = 0;
+      if (deadline.hasExpired()) {
+        fail(timedOut());
+        return;
+      }
+      if (channel == null) {
+        channel = engine.wakeUps().join(keys.channel());
+        WakeUps.Channel joined = channel;
+        // Take again once subscribed (or once subscribing failed: timed retries still work).
+        next = () -> joined.subscribed().whenComplete((ok, subscribeError) -> attempt());
+      } else if (!channel.park(this, seen)) {
+        next = this::attempt; // a release was announced while our take was in flight
+      } else {
+        parked = true;
+        retryTimer =
+            engine.schedule(
+                this::onRetryTimer,
+                fallbackDelayNanos(answer.holderTtlMillis(), deadline.remainingNanos()),
+                TimeUnit.NANOSECONDS);
+      }
+    }
+    if (next != null) {
+      next.run();
+    }
+  }
+
+  /**
+   * How long to park before trying again without a release message: until the holder's key expires,
+   * but at most {@link #MAX_POLL_NANOS} and never past the deadline.
+   */
+  static long fallbackDelayNanos(long holderTtlMillis, long remainingNanos) {
+    long delay;
+    if (holderTtlMillis == -2) {
+      delay = 0; // the key vanished between our take and the PTTL inside it: try again at once
+    } else if (holderTtlMillis < 0) {
+      delay = MAX_POLL_NANOS; // a key without TTL, written by someone else
+    } else {
+      delay = Math.min(MAX_POLL_NANOS, TimeUnit.MILLISECONDS.toNanos(holderTtlMillis + 1));
+    }
+    return Math.min(delay, remainingNanos);
+  }
+
+  /** Called by {@link WakeUps} on a release; false if this acquisition no longer waits. */
+  boolean wake() {
+    synchronized (this) {
+      if (!parked || result.isDone()) {
+        return false;
+      }
+      parked = false;
+    }
+    attempt();
+    return true;
+  }
+
+  private void onRetryTimer() {
+    synchronized (this) {
+      if (!parked || result.isDone()) {
+        return;
+      }
+      parked = false;
+      channel.unpark(this);
+    }
+    attempt();
+  }
+
+  private void onDeadline() {
+    synchronized (this) {
+      if (!result.isDone()) {
+        fail(failuresInARow > 0 ? unavailable() : timedOut());
+      }
+    }
+  }
+
+  /** Stops waiting, e.g. on interrupt or cancellation; a take in doubt is released. */
+  void cancel(LockException reason) {
+    synchronized (this) {
+      fail(reason);
+    }
+  }
+
+  // Called with this held.
+  private void fail(LockException e) {
+    if (!result.completeExceptionally(e)) {
+      return;
+    }
+    cleanUp();
+    if (takeInDoubt) {
+      engine.releaseQuietly(keys, token);
+    }
+    engine.acquireFailed(keys.name(), deadline.elapsed(), e);
+  }
+
+  // Called with this held.
+  private void cleanUp() {
+    cancelRetryTimer();
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel(false);
+      deadlineTimer = null;
+    }
+    if (channel != null) {
+      if (parked) {
+        channel.unpark(this);
+      }
+      engine.wakeUps().leave(channel);
+      channel = null;
+    }
+    parked = false;
+  }
+
+  private void cancelRetryTimer() {
+    if (retryTimer != null) {
+      retryTimer.cancel(false);
+      retryTimer = null;
+    }
+  }
+
+  private LockTimeoutException timedOut() {
+    return new LockTimeoutException(
+        "lock '"
+            + keys.name()
+            + "' is held by another owner; gave up after waiting "
+            + Durations.format(deadline.elapsed()));
+  }
+
+  private RedisUnavailableException unavailable() {
+    return new RedisUnavailableException(
+        "cannot acquire lock '"
+            + keys.name()
+            + "': Redis at "
+            + engine.driver().describe()
+            + " did not answer within "
+            + Durations.format(deadline.elapsed())
+            + " ("
+            + Failures.rootMessage(lastFailure)
+            + ")",
+        Failures.unwrap(lastFailure));
+  }
+}

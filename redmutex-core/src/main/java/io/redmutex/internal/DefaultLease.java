@@ -1,0 +1,254 @@
+package io.redmutex.internal;
+
+import io.redmutex.Lease;
+import io.redmutex.LockLostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A held lease: its token and fencing token, its local view of when it expires, and its renewal.
+ *
+ * <p>The local expiry is measured from when the last successful take or extend was <em>sent</em>,
+ * so it is never later than the key's expiry in Redis: {@link #isHeld()} turns false no later than
+ * the key can vanish, even when Redis cannot be reached.
+ */
+final class DefaultLease implements Lease {
+  private static final Logger log = LoggerFactory.getLogger(DefaultLease.class);
+
+  private enum State {
+    HELD,
+    LOST,
+    RELEASED
+  }
+
+  private final LockEngine engine;
+  private final LockKeys keys;
+  private final String token;
+  private final long fencingToken;
+  private final long acquiredAtNanos;
+  private final List<Runnable> lostCallbacks = new CopyOnWriteArrayList<>();
+
+  // Guarded by this.
+  private State state = State.HELD;
+  private long leaseMillis;
+  private long expiresAtNanos;
+
+  DefaultLease(
+      LockEngine engine,
+      LockKeys keys,
+      String token,
+      long fencingToken,
+      long leaseMillis,
+      long takenAtNanos) {
+    this.engine = engine;
+    this.keys = keys;
+    this.token = token;
+    this.fencingToken = fencingToken;
+    this.acquiredAtNanos = takenAtNanos;
+    this.leaseMillis = leaseMillis;
+    this.expiresAtNanos = takenAtNanos + TimeUnit.MILLISECONDS.toNanos(leaseMillis);
+  }
+
+  @Override
+  public String name() {
+    return keys.name();
+  }
+
+  LockKeys keys() {
+    return keys;
+  }
+
+  String token() {
+    return token;
+  }
+
+  @Override
+  public long fencingToken() {
+    return fencingToken;
+  }
+
+  @Override
+  public synchronized boolean isHeld() {
+    return state == State.HELD && engine.clock().nanoTime() - expiresAtNanos < 0;
+  }
+
+  /** Starts renewing: first renewal a third of the lease time after the take was sent. */
+  synchronized void startRenewal() {
+    if (state == State.HELD) {
+      engine.renewer().schedule(this, acquiredAtNanos + renewPeriodNanos());
+    }
+  }
+
+  private long renewPeriodNanos() {
+    return TimeUnit.MILLISECONDS.toNanos(leaseMillis) / 3;
+  }
+
+  /** One renewal, from the renewer's thread; never blocks. */
+  void renew() {
+    long sentAt = engine.clock().nanoTime();
+    long millis;
+    synchronized (this) {
+      if (state != State.HELD) {
+        return;
+      }
+      if (sentAt - expiresAtNanos >= 0) {
+        markLost("its lease time passed without a successful renewal");
+        return;
+      }
+      millis = leaseMillis;
+    }
+    engine
+        .driver()
+        .extend(keys, token, millis)
+        .whenComplete(
+            (extended, error) -> {
+              if (error == null && !extended) {
+                markLost("its key expired, was deleted, or holds another owner's token");
+                return;
+              }
+              synchronized (this) {
+                if (state != State.HELD) {
+                  return; // released meanwhile: never reschedule (no renewal after release)
+                }
+                long next;
+                if (error == null) {
+                  expiresAtNanos = sentAt + TimeUnit.MILLISECONDS.toNanos(millis);
+                  next = sentAt + renewPeriodNanos();
+                } else {
+                  log.warn(
+                      "redmutex: renewal of lock '{}' failed, retrying: {}",
+                      keys.name(),
+                      Failures.rootMessage(error));
+                  // Retry soon, and no later than the local expiry, which then reports the loss.
+                  long retryAt = engine.clock().nanoTime() + renewPeriodNanos() / 3;
+                  next = retryAt - expiresAtNanos < 0 ? retryAt : expiresAtNanos;
+                }
+                engine.renewer().schedule(this, next);
+              }
+            });
+  }
+
+  @Override
+  public void extend(Duration leaseTime) {
+    long millis = engine.checkLeaseTime("leaseTime", leaseTime).toMillis();
+    synchronized (this) {
+      if (state != State.HELD) {
+        throw lostException("cannot extend");
+      }
+    }
+    long sentAt = engine.clock().nanoTime();
+    boolean extended =
+        engine.awaitCommand(engine.driver().extend(keys, token, millis), "extend", name());
+    if (!extended) {
+      markLost("its key expired, was deleted, or holds another owner's token");
+      throw lostException("cannot extend");
+    }
+    synchronized (this) {
+      if (state != State.HELD) {
+        throw lostException("cannot extend");
+      }
+      leaseMillis = millis;
+      expiresAtNanos = sentAt + TimeUnit.MILLISECONDS.toNanos(millis);
+      engine.renewer().schedule(this, sentAt + renewPeriodNanos());
+    }
+  }
+
+  @Override
+  public void onLost(Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    lostCallbacks.add(callback);
+    boolean lostAlready;
+    synchronized (this) {
+      lostAlready = state == State.LOST;
+    }
+    if (lostAlready && lostCallbacks.remove(callback)) {
+      runQuietly(callback);
+    }
+  }
+
+  /** Marks the lease lost, once: stops renewal, then tells the listener and the callbacks. */
+  void markLost(String why) {
+    synchronized (this) {
+      if (state != State.HELD) {
+        return;
+      }
+      state = State.LOST;
+    }
+    engine.renewer().cancel(this);
+    log.warn("redmutex: lost lock '{}' (fencing token {}): {}", keys.name(), fencingToken, why);
+    engine.lost(this);
+    for (Runnable callback : lostCallbacks) {
+      if (lostCallbacks.remove(callback)) {
+        runQuietly(callback);
+      }
+    }
+  }
+
+  private static void runQuietly(Runnable callback) {
+    try {
+      callback.run();
+    } catch (RuntimeException e) {
+      log.warn("redmutex: a lease-lost callback threw", e);
+    }
+  }
+
+  @Override
+  public void release() {
+    State before;
+    synchronized (this) {
+      before = state;
+      if (before == State.RELEASED) {
+        return;
+      }
+      state = State.RELEASED;
+    }
+    // Renewal stops before the release is sent, whatever happens next.
+    engine.renewer().cancel(this);
+    boolean deleted = engine.awaitCommand(engine.driver().release(keys, token), "release", name());
+    if (before == State.HELD && !deleted) {
+      log.warn(
+          "redmutex: lock '{}' (fencing token {}) was lost before release", name(), fencingToken);
+      engine.lost(this);
+      lostCallbacks.forEach(DefaultLease::runQuietly);
+      lostCallbacks.clear();
+    }
+    if (before == State.LOST || !deleted) {
+      throw lostException("released, but it had been lost before");
+    }
+    engine.released(this, Duration.ofNanos(engine.clock().nanoTime() - acquiredAtNanos));
+  }
+
+  /** Stops renewal without a round trip, for {@code RedMutex.close()}; returns whether held. */
+  synchronized boolean abandon() {
+    boolean held = state == State.HELD;
+    state = State.RELEASED;
+    engine.renewer().cancel(this);
+    return held;
+  }
+
+  @Override
+  public void close() {
+    release();
+  }
+
+  private LockLostException lostException(String what) {
+    return new LockLostException(
+        "lock '"
+            + name()
+            + "' (fencing token "
+            + fencingToken
+            + "): "
+            + what
+            + "; the lease is lost");
+  }
+
+  @Override
+  public String toString() {
+    return "Lease[" + name() + ", fencingToken=" + fencingToken + ", held=" + isHeld() + "]";
+  }
+}

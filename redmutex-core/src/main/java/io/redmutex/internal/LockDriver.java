@@ -1,0 +1,40 @@
+package io.redmutex.internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The one seam between lock logic and Redis: every Redis command redmutex sends goes through here.
+ * One round trip per operation. Futures may complete on I/O threads: callers must not block in
+ * their continuations.
+ */
+interface LockDriver extends AutoCloseable {
+
+  /** Takes the lock for {@code token}, or reports the holder's remaining TTL. */
+  CompletableFuture<TakeResult> take(LockKeys keys, String token, long leaseMillis);
+
+  /** Deletes the key if it holds {@code token} and announces it; true when deleted. */
+  CompletableFuture<Boolean> release(LockKeys keys, String token);
+
+  /** Sets a new TTL if the key holds {@code token}; true when extended. */
+  CompletableFuture<Boolean> extend(LockKeys keys, String token, long leaseMillis);
+
+  /**
+   * Subscribes to a wake-up channel on the shared pub/sub connection (opened on first use);
+   * completes when the server confirmed the subscription.
+   */
+  CompletableFuture<Void> subscribe(String channel);
+
+  CompletableFuture<Void> unsubscribe(String channel);
+
+  /**
+   * Sets where wake-up messages go: the channel they arrived on. Called once, before subscribing.
+   */
+  void onWakeUp(Consumer<String> channelConsumer);
+
+  /** A description of the server for messages, without credentials, e.g. {@code 10.0.0.5:6379}. */
+  String describe();
+
+  @Override
+  void close();
+}

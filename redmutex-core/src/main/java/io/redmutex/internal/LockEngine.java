@@ -1,0 +1,355 @@
+package io.redmutex.internal;
+
+import io.redmutex.DistributedLock;
+import io.redmutex.Lease;
+import io.redmutex.LockException;
+import io.redmutex.LockInterruptedException;
+import io.redmutex.LockListener;
+import io.redmutex.LockTimeoutException;
+import io.redmutex.RedMutex;
+import io.redmutex.RedisUnavailableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The machinery behind one {@link RedMutex}: the Redis driver, the single scheduler thread that
+ * renews leases and times retries, the wake-up subscriptions, and the acquisitions in progress.
+ */
+public final class LockEngine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LockEngine.class);
+  private static final AtomicInteger instances = new AtomicInteger();
+
+  private final Settings settings;
+  private final LockDriver driver;
+  private final ScheduledThreadPoolExecutor scheduler;
+  private final Renewer renewer;
+  private final WakeUps wakeUps;
+  private final Tokens tokens = new Tokens();
+  private final Set<Acquisition> pending = ConcurrentHashMap.newKeySet();
+  private final LockView.Holds holds = new LockView.Holds();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * Connects to Redis as {@code settings} say.
+   *
+   * @throws RedisUnavailableException if Redis cannot be reached or refuses the credentials
+   */
+  public LockEngine(Settings settings) {
+    this.settings = settings;
+    this.driver = new LettuceDriver(settings.uri(), settings.commandTimeout());
+    int id = instances.incrementAndGet();
+    this.scheduler =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "redmutex-scheduler-" + id);
+              t.setDaemon(true);
+              return t;
+            });
+    scheduler.setRemoveOnCancelPolicy(true);
+    long renewPeriod = settings.leaseTime().toNanos() / 3;
+    this.renewer = new Renewer(scheduler, settings.clock(), renewPeriod / 10);
+    this.wakeUps = new WakeUps(driver);
+  }
+
+  // ---- the API, as RedMutex exposes it ----
+
+  public Lease acquire(String name, Duration waitTimeout) {
+    checkWaitTimeout(waitTimeout);
+    return await(begin(name, Deadline.after(clock(), waitTimeout)));
+  }
+
+  public Optional<Lease> tryAcquire(String name) {
+    try {
+      return Optional.of(await(begin(name, Deadline.after(clock(), Duration.ZERO))));
+    } catch (LockTimeoutException busy) {
+      return Optional.empty();
+    }
+  }
+
+  public CompletableFuture<Lease> acquireAsync(String name, Duration waitTimeout) {
+    checkWaitTimeout(waitTimeout);
+    Acquisition acquisition = begin(name, Deadline.after(clock(), waitTimeout));
+    CompletableFuture<Lease> user = new CompletableFuture<>();
+    user.whenComplete(
+        (lease, error) -> {
+          if (error instanceof CancellationException) {
+            acquisition.cancel(new LockException("acquire of lock '" + name + "' was cancelled"));
+          }
+        });
+    // Complete the caller's future off the I/O threads: their callbacks may block.
+    acquisition
+        .result()
+        .whenCompleteAsync(
+            (lease, error) -> {
+              if (error != null) {
+                user.completeExceptionally(Failures.unwrap(error));
+              } else if (!user.complete(lease)) {
+                lease.abandon();
+                releaseQuietly(lease.keys(), lease.token());
+              }
+            },
+            ForkJoinPool.commonPool());
+    return user;
+  }
+
+  public DistributedLock lock(String name) {
+    LockKeys.checkName(name);
+    checkOpen();
+    return new LockView(this, name, holds);
+  }
+
+  /** Blocking acquire for the Lock view. */
+  DefaultLease acquireForView(String name, Deadline deadline, boolean interruptible)
+      throws InterruptedException {
+    return awaitLease(begin(name, deadline), interruptible);
+  }
+
+  private Acquisition begin(String name, Deadline deadline) {
+    LockKeys keys = LockKeys.of(settings.keyPrefix(), name);
+    checkOpen();
+    Acquisition acquisition =
+        new Acquisition(this, keys, tokens.next(), settings.leaseTime().toMillis(), deadline);
+    pending.add(acquisition);
+    acquisition.result().whenComplete((lease, error) -> pending.remove(acquisition));
+    acquisition.start();
+    return acquisition;
+  }
+
+  private DefaultLease await(Acquisition acquisition) {
+    try {
+      return awaitLease(acquisition, true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LockInterruptedException(
+          "interrupted after waiting "
+              + Durations.format(acquisition.deadline().elapsed())
+              + " for lock '"
+              + acquisition.name()
+              + "'; nothing is held",
+          e);
+    }
+  }
+
+  /**
+   * Waits for the outcome. On interrupt, an interruptible wait gives up (releasing a take in doubt)
+   * and throws; an uninterruptible one keeps waiting and sets the interrupt flag again at the end.
+   */
+  private static DefaultLease awaitLease(Acquisition acquisition, boolean interruptible)
+      throws InterruptedException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return acquisition.result().get();
+        } catch (InterruptedException e) {
+          if (interruptible) {
+            acquisition.cancel(
+                new LockException(
+                    "interrupted while waiting for lock '" + acquisition.name() + "'"));
+            throw e;
+          }
+          interrupted = true;
+        } catch (ExecutionException e) {
+          throw rethrow(e);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static LockException rethrow(ExecutionException e) {
+    Throwable cause = Failures.unwrap(e);
+    if (cause instanceof LockException lockException) {
+      return lockException;
+    }
+    return new LockException("unexpected failure: " + cause, cause);
+  }
+
+  // ---- services for acquisitions and leases ----
+
+  Settings settings() {
+    return settings;
+  }
+
+  NanoClock clock() {
+    return settings.clock();
+  }
+
+  LockDriver driver() {
+    return driver;
+  }
+
+  Renewer renewer() {
+    return renewer;
+  }
+
+  WakeUps wakeUps() {
+    return wakeUps;
+  }
+
+  ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+    return scheduler.schedule(
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            log.error("redmutex: scheduled task failed", e);
+          }
+        },
+        delay,
+        unit);
+  }
+
+  DefaultLease newLease(
+      LockKeys keys, String token, long fencingToken, long leaseMillis, long takenAtNanos) {
+    return new DefaultLease(this, keys, token, fencingToken, leaseMillis, takenAtNanos);
+  }
+
+  void acquired(DefaultLease lease, Duration waited) {
+    lease.startRenewal();
+    notify(l -> l.acquired(lease.name(), lease.fencingToken(), waited));
+  }
+
+  void acquireFailed(String name, Duration waited, LockException cause) {
+    notify(l -> l.acquireFailed(name, waited, cause));
+  }
+
+  void released(DefaultLease lease, Duration held) {
+    notify(l -> l.released(lease.name(), lease.fencingToken(), held));
+  }
+
+  void lost(DefaultLease lease) {
+    notify(l -> l.lost(lease.name(), lease.fencingToken()));
+  }
+
+  private void notify(Consumer<LockListener> event) {
+    try {
+      event.accept(settings.listener());
+    } catch (RuntimeException e) {
+      log.warn("redmutex: LockListener threw; ignored", e);
+    }
+  }
+
+  /** Compare-and-delete without waiting for the answer; for tokens whose take was in doubt. */
+  void releaseQuietly(LockKeys keys, String token) {
+    driver
+        .release(keys, token)
+        .whenComplete(
+            (deleted, error) -> {
+              if (error != null) {
+                log.warn(
+                    "redmutex: could not give back lock '{}' after an unfinished acquire; its key"
+                        + " expires within the lease time: {}",
+                    keys.name(),
+                    Failures.rootMessage(error));
+              }
+            });
+  }
+
+  /**
+   * Waits for one command, uninterruptibly (it is bounded by the command timeout) and keeps the
+   * interrupt flag.
+   */
+  <T> T awaitCommand(CompletableFuture<T> command, String operation, String name) {
+    long limit = settings.commandTimeout().toNanos() * 2 + TimeUnit.SECONDS.toNanos(1);
+    long start = clock().nanoTime();
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return command.get(
+              Math.max(0, limit - (clock().nanoTime() - start)), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException | TimeoutException e) {
+          Throwable cause = Failures.unwrap(e);
+          if (cause instanceof LockException lockException) {
+            throw lockException;
+          }
+          throw new RedisUnavailableException(
+              "cannot "
+                  + operation
+                  + " lock '"
+                  + name
+                  + "': Redis at "
+                  + driver.describe()
+                  + " did not answer ("
+                  + Failures.rootMessage(cause)
+                  + "); the key expires on its own within the lease time",
+              cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  Duration checkLeaseTime(String what, Duration leaseTime) {
+    return Durations.check(what, leaseTime, RedMutex.MIN_LEASE_TIME, RedMutex.MAX_LEASE_TIME);
+  }
+
+  private static void checkWaitTimeout(Duration waitTimeout) {
+    Durations.check("waitTimeout", waitTimeout, Duration.ZERO, RedMutex.MAX_WAIT_TIMEOUT);
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("this RedMutex is closed");
+    }
+  }
+
+  /**
+   * Fails acquisitions in progress, gives back held leases (waiting up to the command timeout), and
+   * closes the connections and the scheduler.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (Acquisition acquisition : pending) {
+      acquisition.cancel(
+          new LockException("RedMutex closed while acquiring '" + acquisition.name() + "'"));
+    }
+    List<DefaultLease> held = renewer.leases();
+    CompletableFuture<?>[] releases =
+        held.stream()
+            .filter(DefaultLease::abandon)
+            .map(l -> driver.release(l.keys(), l.token()))
+            .toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(releases)
+          .get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn(
+          "redmutex: could not give back every lease at close; their keys expire on their own: {}",
+          Failures.rootMessage(e));
+    }
+    scheduler.shutdownNow();
+    driver.close();
+  }
+}

@@ -1,0 +1,79 @@
+package io.redmutex.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The Redis keys of one lock, by wire protocol v1: the lock key is {@code prefix + name}; side keys
+ * live in the lock key's cluster slot: {@code key + suffix} when the key has a {@code {hash tag}},
+ * else {@code "{" + key + "}" + suffix}.
+ *
+ * @param name the lock name as the user gave it
+ * @param key the lock key, holding the owner token
+ * @param fenceKey the hash holding the last fencing token issued for this name
+ * @param channel the pub/sub channel on which releases are announced
+ */
+public record LockKeys(String name, String key, String fenceKey, String channel) {
+
+  /** Longest accepted lock name, in UTF-8 bytes. */
+  public static final int MAX_NAME_BYTES = 1024;
+
+  static final String FENCE_SUFFIX = ":fence";
+  static final String CHANNEL_SUFFIX = ":wake";
+
+  /**
+   * Derives the keys of lock {@code name} under {@code prefix}.
+   *
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if the name is empty, too long, or cannot share a cluster slot
+   *     with its side keys
+   */
+  public static LockKeys of(String prefix, String name) {
+    checkName(name);
+    String key = prefix + name;
+    String base = hasHashTag(key) ? key : wrap(key);
+    return new LockKeys(name, key, base + FENCE_SUFFIX, base + CHANNEL_SUFFIX);
+  }
+
+  static void checkName(String name) {
+    Objects.requireNonNull(name, "lock name must not be null");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("lock name must not be empty");
+    }
+    int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException(
+          "lock name must be at most "
+              + MAX_NAME_BYTES
+              + " bytes in UTF-8, was "
+              + bytes
+              + " bytes: '"
+              + name.substring(0, 40)
+              + "...'");
+    }
+  }
+
+  /** Redis Cluster's rule: a non-empty substring between the first '{' and the next '}'. */
+  static boolean hasHashTag(String key) {
+    int open = key.indexOf('{');
+    if (open < 0) {
+      return false;
+    }
+    int close = key.indexOf('}', open + 1);
+    return close > open + 1;
+  }
+
+  private static String wrap(String key) {
+    // "{" + key + "}" hashes like key only if key itself holds no '}' (the tag would end early).
+    if (key.indexOf('}') >= 0) {
+      throw new IllegalArgumentException(
+          "lock key '"
+              + key
+              + "' contains '}' but no {hash tag}: its side keys could not share its cluster slot;"
+              + " add a hash tag, e.g. '{"
+              + key.replace("}", "")
+              + "}'");
+    }
+    return "{" + key + "}";
+  }
+}

@@ -1,0 +1,38 @@
+package io.redmutex.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** A Lua script of the wire protocol, loaded from this package's resources, with its SHA-1. */
+record Script(String name, String body, String sha) {
+
+  static final Script TAKE = load("take.lua");
+  static final Script RELEASE = load("release.lua");
+  static final Script EXTEND = load("extend.lua");
+
+  private static Script load(String resource) {
+    try (InputStream in = Script.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing script resource " + resource);
+      }
+      String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return new Script(resource, body, sha1(body));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read script resource " + resource, e);
+    }
+  }
+
+  private static String sha1(String text) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-1");
+      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is required of every Java platform", e);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package io.redmutex.internal;
+
+import io.lettuce.core.RedisURI;
+import io.redmutex.LockListener;
+import java.time.Duration;
+
+/**
+ * A client's validated configuration, as built by {@code RedMutex.Builder}.
+ *
+ * @param uri where Redis is, with credentials
+ * @param leaseTime time to live of a lease between renewals
+ * @param keyPrefix prepended to every lock name to form its key
+ * @param commandTimeout how long one Redis command may take before its outcome counts as unknown
+ * @param listener told of lock events
+ * @param clock the monotonic clock
+ */
+public record Settings(
+    RedisURI uri,
+    Duration leaseTime,
+    String keyPrefix,
+    Duration commandTimeout,
+    LockListener listener,
+    NanoClock clock) {}
