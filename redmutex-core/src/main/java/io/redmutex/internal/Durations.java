@@ -1,6 +1,7 @@
 package io.redmutex.internal;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /** Validation and arithmetic for the durations users hand in. */
@@ -37,23 +38,30 @@ public final class Durations {
     }
   }
 
-  /** A short human form: {@code 250ms}, {@code 1.5s}, {@code 30s}, {@code 2h}. */
+  /** A short human form: {@code 250ms}, {@code 1.500s}, {@code 30s}, {@code 2h}, {@code 7d}. */
   public static String format(Duration d) {
     if (d.isNegative()) {
-      return "-" + format(d.negated());
+      return d.getSeconds() == Long.MIN_VALUE ? d.toString() : "-" + format(d.negated());
     }
-    long millis = d.toMillis();
-    if (millis < 1000) {
-      return d.toNanos() % 1_000_000 == 0 || millis >= 10
-          ? millis + "ms"
-          : d.toNanos() / 1000 + "us";
+    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+      long nanos = d.toNanos();
+      return nanos % 1_000_000 == 0 || nanos >= 10_000_000
+          ? nanos / 1_000_000 + "ms"
+          : nanos / 1000 + "us";
     }
-    if (millis < 60_000) {
-      return millis % 1000 == 0 ? millis / 1000 + "s" : String.format("%.3fs", millis / 1000.0);
+    if (d.compareTo(Duration.ofMinutes(1)) < 0) {
+      long millis = d.toMillis();
+      return millis % 1000 == 0
+          ? millis / 1000 + "s"
+          : String.format(Locale.ROOT, "%.3fs", millis / 1000.0);
     }
-    if (millis < 3_600_000 || millis % 3_600_000 != 0) {
-      return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+    long seconds = d.getSeconds();
+    if (seconds % 86_400 == 0) {
+      return seconds / 86_400 + "d";
     }
-    return d.toHours() + "h";
+    if (seconds % 3600 == 0) {
+      return seconds / 3600 + "h";
+    }
+    return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
   }
 }

@@ -1,0 +1,130 @@
+package io.redmutex;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.redmutex.testkit.PrintRedisLogsOnFailure;
+import io.redmutex.testkit.RedisServer;
+import io.redmutex.testkit.Timing;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Faults of a standalone Redis: script cache flushed, restart, crash, freeze. */
+@ExtendWith(PrintRedisLogsOnFailure.class)
+class StandaloneFaultsTest {
+  private RedisServer redis;
+  private RedMutex mutex;
+
+  @BeforeEach
+  void start() {
+    redis = RedisServer.start();
+    mutex =
+        RedMutex.builder()
+            .uri(redis.uri())
+            .leaseTime(Duration.ofMillis(900))
+            .commandTimeout(Duration.ofMillis(500))
+            .build();
+  }
+
+  @AfterEach
+  void stop() {
+    mutex.close();
+    redis.close();
+  }
+
+  private static Duration scaled(Duration d) {
+    return Timing.scaled(d);
+  }
+
+  @Test
+  void scriptFlush_whileHolding_renewReleaseAndAcquireStillWork() {
+    Lease lease = mutex.acquire("flushed", Duration.ZERO);
+    redis.command("SCRIPT", "FLUSH");
+
+    lease.extend(Duration.ofSeconds(5)); // EVALSHA -> NOSCRIPT -> EVAL
+    redis.command("SCRIPT", "FLUSH");
+    lease.release();
+    redis.command("SCRIPT", "FLUSH");
+    Lease again = mutex.acquire("flushed", Duration.ZERO);
+
+    assertThat(again.fencingToken()).isGreaterThan(lease.fencingToken());
+    again.release();
+  }
+
+  @Test
+  void restart_whileHolding_reportsLossWithinOneRenewalPeriod_andLocksWorkAgain() {
+    Lease lease = mutex.acquire("restarted", Duration.ZERO);
+    redis.restart(); // no persistence: the key is gone
+
+    await().atMost(scaled(Duration.ofSeconds(10))).until(() -> !lease.isHeld());
+    assertThatThrownBy(lease::release).isInstanceOf(LockLostException.class);
+    Lease again = mutex.acquire("restarted", scaled(Duration.ofSeconds(10)));
+    assertThat(again.isHeld()).isTrue();
+    again.release();
+  }
+
+  @Test
+  void restart_whileWaiting_waiterGetsTheLock() throws Exception {
+    try (RedMutex other = RedMutex.builder().uri(redis.uri()).build()) {
+      Lease held = other.acquire("waited-on", Duration.ZERO); // 30 s lease
+      CompletableFuture<Lease> waiter =
+          mutex.acquireAsync("waited-on", scaled(Duration.ofSeconds(20)));
+      await().until(() -> !redis.command("PUBSUB", "NUMSUB", "{waited-on}:wake").endsWith(", 0]"));
+
+      redis.restart(); // the holder's key is gone with the data
+
+      Lease lease = waiter.get(scaled(Duration.ofSeconds(20)).toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(lease.isHeld()).isTrue();
+      assertThat(lease.fencingToken()).isGreaterThan(held.fencingToken());
+      lease.release();
+    }
+  }
+
+  @Test
+  void redisDown_acquireFailsWithinTheWait_withCause() {
+    redis.kill();
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> mutex.acquire("down", Duration.ofMillis(800)))
+        .isInstanceOf(RedisUnavailableException.class)
+        .hasMessageContaining("down")
+        .hasMessageContaining(redis.host() + ":" + redis.port());
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isLessThan(Duration.ofMillis(800).plus(scaled(Duration.ofSeconds(3))));
+  }
+
+  @Test
+  void redisFrozen_acquireFailsWithinTheWait_andNoLockIsLeftWhenItThaws() {
+    redis.pause();
+    try {
+      assertThatThrownBy(() -> mutex.acquire("frozen", Duration.ofMillis(700)))
+          .isInstanceOf(RedisUnavailableException.class);
+    } finally {
+      redis.resume();
+    }
+    // The take queued while frozen runs on thaw and is then given back with its token.
+    await()
+        .atMost(scaled(Duration.ofSeconds(10)))
+        .until(() -> redis.command("EXISTS", "frozen").equals("0"));
+    Lease lease = mutex.acquire("frozen", scaled(Duration.ofSeconds(5)));
+    lease.release();
+  }
+
+  @Test
+  void renewal_whenRedisFrozen_reportsLossByLocalExpiry() {
+    Lease lease = mutex.acquire("frozen-holder", Duration.ZERO);
+    redis.pause();
+    try {
+      await().atMost(scaled(Duration.ofSeconds(5))).until(() -> !lease.isHeld());
+    } finally {
+      redis.resume();
+    }
+    assertThatThrownBy(lease::release).isInstanceOf(LockLostException.class);
+  }
+}

@@ -1,0 +1,573 @@
+package io.redmutex.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.redmutex.DistributedLock;
+import io.redmutex.Lease;
+import io.redmutex.LockInterruptedException;
+import io.redmutex.LockListener;
+import io.redmutex.LockLostException;
+import io.redmutex.LockTimeoutException;
+import io.redmutex.RedMutex;
+import io.redmutex.testkit.PrintRedisLogsOnFailure;
+import io.redmutex.testkit.Timing;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The behaviour every topology must show, written once. A subclass supplies the Redis to run
+ * against (standalone, Sentinel, Cluster) and an administrative connection to its master.
+ */
+@ExtendWith(PrintRedisLogsOnFailure.class)
+public abstract class LockContractTest {
+
+  /** The URI clients connect with. */
+  protected abstract String uri();
+
+  /** Runs one command on the current master and returns the reply as text. */
+  protected abstract String admin(String... args);
+
+  private final List<RedMutex> clients = new ArrayList<>();
+  private String name;
+
+  @BeforeEach
+  void nameLockAfterTest(TestInfo info) {
+    name = "contract:" + info.getTestMethod().orElseThrow().getName() + ":" + System.nanoTime();
+  }
+
+  @AfterEach
+  void closeClients() {
+    clients.forEach(RedMutex::close);
+    clients.clear();
+  }
+
+  protected RedMutex client() {
+    return client(b -> {});
+  }
+
+  protected RedMutex client(Consumer<RedMutex.Builder> options) {
+    RedMutex.Builder builder = RedMutex.builder().uri(uri());
+    options.accept(builder);
+    RedMutex client = builder.build();
+    clients.add(client);
+    return client;
+  }
+
+  protected static Duration scaled(Duration d) {
+    return Timing.scaled(d);
+  }
+
+  protected String lockName() {
+    return name;
+  }
+
+  // ---- take and give back ----
+
+  @Test
+  void acquire_whenFree_returnsHeldLeaseWithKeyInRedis() {
+    Lease lease = client().acquire(name, Duration.ofSeconds(1));
+
+    assertThat(lease.name()).isEqualTo(name);
+    assertThat(lease.isHeld()).isTrue();
+    assertThat(lease.fencingToken()).isPositive();
+    assertThat(admin("EXISTS", name)).isEqualTo("1");
+    lease.release();
+    assertThat(lease.isHeld()).isFalse();
+    assertThat(admin("EXISTS", name)).isEqualTo("0");
+  }
+
+  @Test
+  void acquire_writesOnlyKeysWithTtl() {
+    RedMutex a = client();
+    Lease lease = a.acquire(name, Duration.ofSeconds(1));
+    CompletableFuture<Lease> waiter = client().acquireAsync(name, scaled(Duration.ofSeconds(10)));
+    await().until(() -> !admin("PUBSUB", "NUMSUB", "{" + name + "}:wake").endsWith(", 0]"));
+
+    String keys = admin("KEYS", "*" + name + "*");
+    assertThat(keys).contains(name, "{" + name + "}:fence");
+    for (String key : List.of(name, "{" + name + "}:fence")) {
+      assertThat(Long.parseLong(admin("PTTL", key))).as("PTTL of %s", key).isPositive();
+    }
+    lease.release();
+    waiter.join().release();
+  }
+
+  @Test
+  void tryAcquire_whenHeld_isEmpty_andWhenReleased_succeeds() {
+    RedMutex a = client();
+    RedMutex b = client();
+    Lease lease = a.acquire(name, Duration.ZERO);
+
+    assertThat(b.tryAcquire(name)).isEmpty();
+    lease.release();
+    Optional<Lease> second = b.tryAcquire(name);
+    assertThat(second).isPresent();
+    second.get().close();
+  }
+
+  @Test
+  void acquire_whenHeld_timesOut_notBeforeTheWait() {
+    RedMutex a = client();
+    RedMutex b = client();
+    a.acquire(name, Duration.ZERO);
+    Duration wait = Duration.ofMillis(400);
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> b.acquire(name, wait))
+        .isInstanceOf(LockTimeoutException.class)
+        .hasMessageContaining(name)
+        .hasMessageContaining("waiting");
+    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(waited).isGreaterThanOrEqualTo(wait);
+    // Not far over: bounded by the wait plus scheduling noise; generous for shared machines.
+    assertThat(waited).isLessThan(wait.plus(scaled(Duration.ofSeconds(3))));
+  }
+
+  @Test
+  void acquire_whenHolderReleases_waiterGetsIt() throws Exception {
+    RedMutex a = client();
+    RedMutex b = client();
+    Lease first = a.acquire(name, Duration.ZERO);
+    CompletableFuture<Lease> waiter = b.acquireAsync(name, scaled(Duration.ofSeconds(20)));
+    await().until(() -> !admin("PUBSUB", "NUMSUB", "{" + name + "}:wake").endsWith(", 0]"));
+    assertThat(waiter).isNotDone();
+
+    first.release();
+
+    Lease second = waiter.get(scaled(Duration.ofSeconds(20)).toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(second.isHeld()).isTrue();
+    assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+    second.release();
+  }
+
+  @Test
+  void release_isIdempotent() {
+    Lease lease = client().acquire(name, Duration.ZERO);
+    lease.release();
+    lease.release();
+    lease.close();
+    assertThat(lease.isHeld()).isFalse();
+  }
+
+  // ---- expiry and loss ----
+
+  @Test
+  void expiry_letsAnotherIn_andOldHoldersReleaseDoesNotDeleteNewHoldersKey() {
+    RedMutex a = client();
+    RedMutex b = client();
+    Lease old = a.acquire(name, Duration.ZERO);
+    admin("PEXPIRE", name, "1"); // as if the holder had paused past its lease
+
+    Lease current = b.acquire(name, scaled(Duration.ofSeconds(5)));
+
+    assertThatThrownBy(old::release)
+        .isInstanceOf(LockLostException.class)
+        .hasMessageContaining(name);
+    assertThat(admin("EXISTS", name)).isEqualTo("1");
+    assertThat(current.isHeld()).isTrue();
+    assertThat(a.tryAcquire(name)).isEmpty();
+    current.release();
+  }
+
+  @Test
+  void renewal_keepsShortLeaseAlive_forManyPeriods() {
+    RedMutex a = client(b -> b.leaseTime(Duration.ofMillis(300)));
+    RedMutex other = client();
+    Lease lease = a.acquire(name, Duration.ZERO);
+
+    // Ten lease times: without renewal the key would be long gone.
+    await()
+        .during(Duration.ofMillis(3000))
+        .atMost(Duration.ofMillis(3000).plus(scaled(Duration.ofSeconds(5))))
+        .until(() -> lease.isHeld() && admin("EXISTS", name).equals("1"));
+    assertThat(other.tryAcquire(name)).isEmpty();
+    assertThat(Long.parseLong(admin("PTTL", name))).isBetween(1L, 300L);
+    lease.release();
+  }
+
+  @Test
+  void loss_whenKeyDeleted_isReportedToCallbackListenerAndIsHeld() {
+    AtomicReference<String> listened = new AtomicReference<>();
+    RedMutex a =
+        client(
+            b ->
+                b.leaseTime(Duration.ofMillis(600))
+                    .listener(
+                        new LockListener() {
+                          @Override
+                          public void lost(String lockName, long fencingToken) {
+                            listened.set(lockName);
+                          }
+                        }));
+    Lease lease = a.acquire(name, Duration.ZERO);
+    CountDownLatch lost = new CountDownLatch(1);
+    lease.onLost(lost::countDown);
+
+    admin("DEL", name);
+
+    await().atMost(scaled(Duration.ofSeconds(5))).until(() -> lost.getCount() == 0);
+    assertThat(lease.isHeld()).isFalse();
+    assertThat(listened.get()).isEqualTo(name);
+    assertThatThrownBy(lease::release).isInstanceOf(LockLostException.class);
+    assertThatThrownBy(() -> lease.extend(Duration.ofSeconds(1)))
+        .isInstanceOf(LockLostException.class);
+  }
+
+  @Test
+  void loss_whenKeyOverwrittenByAnotherOwner_isDetected_andKeyIsLeftAlone() {
+    Lease lease = client(b -> b.leaseTime(Duration.ofMillis(600))).acquire(name, Duration.ZERO);
+    admin("SET", name, "someone-else", "PX", "60000");
+
+    await().atMost(scaled(Duration.ofSeconds(5))).until(() -> !lease.isHeld());
+    assertThatThrownBy(lease::release).isInstanceOf(LockLostException.class);
+    assertThat(admin("GET", name)).isEqualTo("someone-else");
+  }
+
+  @Test
+  void onLost_afterLoss_runsAtOnce() {
+    Lease lease = client(b -> b.leaseTime(Duration.ofMillis(300))).acquire(name, Duration.ZERO);
+    admin("DEL", name);
+    await().atMost(scaled(Duration.ofSeconds(5))).until(() -> !lease.isHeld());
+    AtomicInteger calls = new AtomicInteger();
+
+    lease.onLost(calls::incrementAndGet);
+
+    assertThat(calls).hasValue(1);
+  }
+
+  @Test
+  void release_stopsRenewal() {
+    RedMutex a = client(b -> b.leaseTime(Duration.ofMillis(300)));
+    Lease lease = a.acquire(name, Duration.ZERO);
+    await().until(() -> scriptCalls() >= 2); // the take and at least one renewal (every 100 ms)
+    lease.release();
+    long afterRelease = scriptCalls();
+
+    // Six renewal periods without a single script call from anyone (Redisson #7272).
+    await()
+        .during(Duration.ofMillis(600))
+        .atMost(scaled(Duration.ofSeconds(5)))
+        .until(() -> scriptCalls() == afterRelease);
+  }
+
+  @Test
+  void extend_setsNewTtl_andRenewalUsesIt() {
+    Lease lease = client(b -> b.leaseTime(Duration.ofMillis(500))).acquire(name, Duration.ZERO);
+
+    lease.extend(Duration.ofSeconds(60));
+
+    assertThat(Long.parseLong(admin("PTTL", name))).isGreaterThan(50_000L);
+    await()
+        .during(Duration.ofMillis(1200))
+        .atMost(scaled(Duration.ofSeconds(6)))
+        .until(() -> lease.isHeld() && Long.parseLong(admin("PTTL", name)) > 1000);
+    lease.release();
+  }
+
+  // ---- fencing ----
+
+  @Test
+  void fencingTokens_increaseStrictly_acrossClients() {
+    RedMutex a = client();
+    RedMutex b = client();
+    long last = 0;
+    for (int i = 0; i < 30; i++) {
+      try (Lease lease = (i % 2 == 0 ? a : b).acquire(name, scaled(Duration.ofSeconds(5)))) {
+        assertThat(lease.fencingToken()).isGreaterThan(last);
+        last = lease.fencingToken();
+      }
+    }
+  }
+
+  @Test
+  void fencingToken_neverGoesBack_whenCounterIsAhead() {
+    // A counter ahead of the server clock (e.g. written by a master whose clock ran fast) wins.
+    long ahead =
+        Long.parseLong(admin("TIME").replaceAll("\\[(\\d+),.*", "$1")) * 1_000_000L
+            + 3_600_000_000L;
+    admin("HSET", "{" + name + "}:fence", "fence", Long.toString(ahead));
+    admin("PEXPIRE", "{" + name + "}:fence", "60000");
+
+    try (Lease lease = client().acquire(name, Duration.ZERO)) {
+      assertThat(lease.fencingToken()).isEqualTo(ahead + 1);
+    }
+  }
+
+  // ---- mutual exclusion ----
+
+  @Test
+  void mutualExclusion_eightThreadsOverTwoClients_exactCounter() throws Exception {
+    RedMutex[] mutexes = {client(), client()};
+    int threads = 8;
+    int rounds = 25;
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger overlaps = new AtomicInteger();
+    int[] counter = {0};
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        RedMutex mutex = mutexes[t % 2];
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < rounds; i++) {
+                    try (Lease lease = mutex.acquire(name, scaled(Duration.ofSeconds(60)))) {
+                      if (inside.incrementAndGet() > 1 || !lease.isHeld()) {
+                        overlaps.incrementAndGet();
+                      }
+                      int read = counter[0];
+                      Thread.yield();
+                      counter[0] = read + 1;
+                      inside.decrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get(scaled(Duration.ofSeconds(120)).toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(overlaps).hasValue(0);
+    synchronized (counter) {
+      assertThat(counter[0]).isEqualTo(threads * rounds);
+    }
+  }
+
+  // ---- the Lock view ----
+
+  @Test
+  void lockView_isReentrant_withoutRoundTrips() {
+    RedMutex a = client();
+    DistributedLock lock = a.lock(name);
+    lock.lock();
+    long evalsBefore = scriptCalls();
+
+    lock.lock();
+    assertThat(a.lock(name).tryLock()).isTrue(); // another view, same thread: same hold
+
+    assertThat(scriptCalls()).isEqualTo(evalsBefore);
+    assertThat(lock.getHoldCount()).isEqualTo(3);
+    lock.unlock();
+    lock.unlock();
+    assertThat(admin("EXISTS", name)).isEqualTo("1");
+    lock.unlock();
+    assertThat(admin("EXISTS", name)).isEqualTo("0");
+    assertThat(lock.isHeldByCurrentThread()).isFalse();
+  }
+
+  @Test
+  void lockView_unlockByNonOwner_throwsIllegalMonitorState() throws Exception {
+    DistributedLock lock = client().lock(name);
+    assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class);
+    lock.lock();
+    try {
+      CompletableFuture<Throwable> other =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  lock.unlock();
+                  return null;
+                } catch (Throwable t) {
+                  return t;
+                }
+              });
+      assertThat(other.get()).isInstanceOf(IllegalMonitorStateException.class);
+      assertThat(CompletableFuture.supplyAsync(lock::tryLock).get()).isFalse();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Test
+  void lockView_afterLoss_ownerSeesLockLostException() {
+    DistributedLock lock = client(b -> b.leaseTime(Duration.ofMillis(300))).lock(name);
+    lock.lock();
+    long token = lock.fencingToken();
+    admin("DEL", name);
+    await().atMost(scaled(Duration.ofSeconds(5))).until(() -> !lock.isHeldByCurrentThread());
+
+    assertThatThrownBy(lock::lock)
+        .isInstanceOf(LockLostException.class)
+        .hasMessageContaining(Long.toString(token));
+    assertThatThrownBy(lock::unlock).isInstanceOf(LockLostException.class);
+    assertThat(lock.getHoldCount()).isZero();
+    assertThat(lock.tryLock()).isTrue();
+    lock.unlock();
+  }
+
+  @Test
+  void lockView_tryLockWithTimeout_whenHeldElsewhere_returnsFalseAfterWaiting() throws Exception {
+    client().acquire(name, Duration.ZERO);
+    DistributedLock lock = client().lock(name);
+
+    long start = System.nanoTime();
+    assertThat(lock.tryLock(200, TimeUnit.MILLISECONDS)).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(200));
+    assertThatThrownBy(lock::newCondition).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  // ---- interrupts and async ----
+
+  @Test
+  void interrupt_duringWait_stopsWaiting_andLeavesNoLockBehind() throws Exception {
+    RedMutex holder = client();
+    RedMutex waiterClient = client();
+    Lease held = holder.acquire(name, Duration.ZERO);
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicReference<Boolean> flagKept = new AtomicReference<>();
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                waiterClient.acquire(name, scaled(Duration.ofSeconds(30)));
+              } catch (Throwable t) {
+                thrown.set(t);
+                flagKept.set(Thread.currentThread().isInterrupted());
+              }
+            });
+    waiter.start();
+    await().until(() -> !admin("PUBSUB", "NUMSUB", "{" + name + "}:wake").endsWith(", 0]"));
+
+    waiter.interrupt();
+    waiter.join(scaled(Duration.ofSeconds(10)).toMillis());
+
+    assertThat(waiter.isAlive()).isFalse();
+    assertThat(thrown.get()).isInstanceOf(LockInterruptedException.class);
+    assertThat(flagKept.get()).isTrue();
+    held.release();
+    Lease third = client().acquire(name, Duration.ZERO); // nobody else holds it
+    third.release();
+  }
+
+  @Test
+  void acquireAsync_completesWithLease_offTheIoThreads() throws Exception {
+    AtomicReference<String> thread = new AtomicReference<>();
+    Lease lease =
+        client()
+            .acquireAsync(name, Duration.ofSeconds(1))
+            .whenComplete((l, e) -> thread.set(Thread.currentThread().getName()))
+            .get(scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(lease.isHeld()).isTrue();
+    assertThat(thread.get()).doesNotContain("lettuce");
+    lease.release();
+  }
+
+  @Test
+  void acquireAsync_cancelledWhileWaiting_leavesNothingHeld() {
+    RedMutex holder = client();
+    RedMutex waiterClient = client();
+    Lease held = holder.acquire(name, Duration.ZERO);
+    CompletableFuture<Lease> waiting =
+        waiterClient.acquireAsync(name, scaled(Duration.ofSeconds(30)));
+    await().until(() -> !admin("PUBSUB", "NUMSUB", "{" + name + "}:wake").endsWith(", 0]"));
+
+    waiting.cancel(true);
+    held.release();
+
+    await()
+        .atMost(scaled(Duration.ofSeconds(5)))
+        .until(() -> admin("PUBSUB", "NUMSUB", "{" + name + "}:wake").endsWith(", 0]"));
+    assertThat(admin("EXISTS", name)).isEqualTo("0");
+  }
+
+  @Test
+  void listener_seesAcquireReleaseAndTimeout() {
+    List<String> events = new CopyOnWriteArrayList<>();
+    RedMutex a =
+        client(
+            b ->
+                b.listener(
+                    new LockListener() {
+                      @Override
+                      public void acquired(String n, long fence, Duration waited) {
+                        events.add("acquired");
+                      }
+
+                      @Override
+                      public void acquireFailed(
+                          String n, Duration waited, io.redmutex.LockException e) {
+                        events.add("failed:" + e.getClass().getSimpleName());
+                      }
+
+                      @Override
+                      public void released(String n, long fence, Duration held) {
+                        events.add("released");
+                      }
+                    }));
+    Lease lease = a.acquire(name, Duration.ZERO);
+    assertThat(a.tryAcquire(name)).isEmpty();
+    lease.release();
+    assertThat(events).containsExactly("acquired", "failed:LockTimeoutException", "released");
+  }
+
+  // ---- resources ----
+
+  @Test
+  void connections_atMostTwoPerClient_whateverTheLocksAndWaiters() throws Exception {
+    String holderName = "holder-" + System.nanoTime();
+    String waiterName = "waiter-" + System.nanoTime();
+    RedMutex holder = client(b -> b.clientName(holderName));
+    RedMutex waiters = client(b -> b.clientName(waiterName));
+    List<Lease> held = new ArrayList<>();
+    List<CompletableFuture<Void>> waiting = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      held.add(holder.acquire(name + ":" + i, Duration.ZERO));
+      for (int w = 0; w < 3; w++) {
+        waiting.add(
+            waiters
+                .acquireAsync(name + ":" + i, scaled(Duration.ofSeconds(30)))
+                .thenAccept(Lease::release));
+      }
+    }
+    await().until(() -> !admin("PUBSUB", "NUMSUB", "{" + name + ":19}:wake").endsWith(", 0]"));
+    String whileWaiting = admin("CLIENT", "LIST");
+    held.forEach(Lease::release);
+    CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new))
+        .get(scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS);
+
+    assertThat(connectionsNamed(whileWaiting, holderName)).isEqualTo(1); // never contended
+    assertThat(connectionsNamed(whileWaiting, waiterName)).isEqualTo(2);
+    assertThat(connectionsNamed(admin("CLIENT", "LIST"), waiterName)).isEqualTo(2);
+  }
+
+  private static long connectionsNamed(String clientList, String clientName) {
+    return clientList.lines().filter(l -> l.contains(" name=" + clientName + " ")).count();
+  }
+
+  private long scriptCalls() {
+    String stats = admin("INFO", "commandstats");
+    long calls = 0;
+    for (String line : stats.split("[\\r\\n]+")) {
+      if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+        String field = line.substring(line.indexOf("calls=") + 6);
+        calls += Long.parseLong(field.substring(0, field.indexOf(',')));
+      }
+    }
+    return calls;
+  }
+}

@@ -1,0 +1,109 @@
+package io.redmutex.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redmutex.testkit.PrintRedisLogsOnFailure;
+import io.redmutex.testkit.RedisServer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The wire protocol scripts, one round trip each, against a real Redis. */
+@ExtendWith(PrintRedisLogsOnFailure.class)
+class LettuceDriverTest {
+  private static RedisServer redis;
+  private static LettuceDriver driver;
+
+  @BeforeAll
+  static void start() {
+    redis = RedisServer.start();
+    driver = new LettuceDriver(RedisUris.parse(redis.uri(), "driver-test"), Duration.ofSeconds(5));
+  }
+
+  @AfterAll
+  static void stop() {
+    driver.close();
+    redis.close();
+  }
+
+  @Test
+  void take_replayedWithTheSameToken_succeedsWithTheSameFencingToken() {
+    LockKeys keys = LockKeys.of("", "replayed");
+    TakeResult first = driver.take(keys, "token-a", 10_000).join();
+    TakeResult replay = driver.take(keys, "token-a", 10_000).join();
+
+    assertThat(first.acquired()).isTrue();
+    assertThat(replay).isEqualTo(first);
+    assertThat(redis.command("GET", "replayed")).isEqualTo("token-a");
+  }
+
+  @Test
+  void take_byAnotherToken_isBusy_withTheHoldersTtl() {
+    LockKeys keys = LockKeys.of("", "busy");
+    driver.take(keys, "token-a", 10_000).join();
+    TakeResult other = driver.take(keys, "token-b", 10_000).join();
+
+    assertThat(other.acquired()).isFalse();
+    assertThat(other.holderTtlMillis()).isBetween(1L, 10_000L);
+  }
+
+  @Test
+  void fencingTokens_followTheServerClock_andIncreaseWithinAMicrosecond() {
+    LockKeys keys = LockKeys.of("", "fenced");
+    long serverMicros =
+        Long.parseLong(redis.command("TIME").replaceAll("\\[(\\d+),.*", "$1")) * 1_000_000L;
+    long first = driver.take(keys, "t1", 10_000).join().fencingToken();
+    driver.release(keys, "t1").join();
+    long second = driver.take(keys, "t2", 10_000).join().fencingToken();
+
+    assertThat(first).isGreaterThanOrEqualTo(serverMicros);
+    assertThat(second).isGreaterThan(first);
+  }
+
+  @Test
+  void release_onlyByTheOwner_andAnnouncesOnTheChannel() throws Exception {
+    LockKeys keys = LockKeys.of("", "released");
+    driver.take(keys, "owner", 10_000).join();
+    BlockingQueue<String> announced = new LinkedBlockingQueue<>();
+    LettuceDriver listener =
+        new LettuceDriver(RedisUris.parse(redis.uri(), "listener"), Duration.ofSeconds(5));
+    listener.onWakeUp(announced::add);
+    listener.subscribe(keys.channel()).join();
+
+    assertThat(driver.release(keys, "stranger").join()).isFalse();
+    assertThat(redis.command("EXISTS", "released")).isEqualTo("1");
+    assertThat(driver.release(keys, "owner").join()).isTrue();
+    assertThat(redis.command("EXISTS", "released")).isEqualTo("0");
+    assertThat(announced.poll(10, TimeUnit.SECONDS)).isEqualTo(keys.channel());
+    assertThat(announced).isEmpty(); // the stranger's failed release announced nothing
+    listener.close();
+  }
+
+  @Test
+  void extend_onlyByTheOwner_setsTheTtl_ofKeyAndFenceHash() {
+    LockKeys keys = LockKeys.of("", "extended");
+    driver.take(keys, "owner", 1_000).join();
+
+    assertThat(driver.extend(keys, "stranger", 60_000).join()).isFalse();
+    assertThat(Long.parseLong(redis.command("PTTL", "extended"))).isLessThanOrEqualTo(1_000L);
+    assertThat(driver.extend(keys, "owner", 60_000).join()).isTrue();
+    assertThat(Long.parseLong(redis.command("PTTL", "extended"))).isGreaterThan(50_000L);
+    assertThat(Long.parseLong(redis.command("PTTL", "{extended}:fence"))).isGreaterThan(60_000L);
+  }
+
+  @Test
+  void scripts_surviveScriptFlush() {
+    LockKeys keys = LockKeys.of("", "flushed");
+    redis.command("SCRIPT", "FLUSH");
+    assertThat(driver.take(keys, "owner", 10_000).join().acquired()).isTrue();
+    redis.command("SCRIPT", "FLUSH");
+    assertThat(driver.extend(keys, "owner", 10_000).join()).isTrue();
+    redis.command("SCRIPT", "FLUSH");
+    assertThat(driver.release(keys, "owner").join()).isTrue();
+  }
+}

@@ -1,0 +1,77 @@
+package io.redmutex.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lettuce.core.cluster.SlotHash;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Wire protocol v1 key naming, and that side keys share the lock key's cluster slot. */
+class LockKeysTest {
+
+  @Test
+  void plainName_isTheKey_andSideKeysWrapItInAHashTag() {
+    LockKeys keys = LockKeys.of("", "orders:42");
+    assertThat(keys.key()).isEqualTo("orders:42");
+    assertThat(keys.fenceKey()).isEqualTo("{orders:42}:fence");
+    assertThat(keys.channel()).isEqualTo("{orders:42}:wake");
+  }
+
+  @Test
+  void prefix_isPrependedToTheKey() {
+    LockKeys keys = LockKeys.of("locks:", "orders:42");
+    assertThat(keys.key()).isEqualTo("locks:orders:42");
+    assertThat(keys.name()).isEqualTo("orders:42");
+    assertThat(keys.fenceKey()).isEqualTo("{locks:orders:42}:fence");
+  }
+
+  @Test
+  void nameWithHashTag_keepsIt_andSideKeysAppendTheSuffix() {
+    LockKeys keys = LockKeys.of("", "{customer:7}:orders");
+    assertThat(keys.fenceKey()).isEqualTo("{customer:7}:orders:fence");
+    assertThat(keys.channel()).isEqualTo("{customer:7}:orders:wake");
+  }
+
+  @Test
+  void sideKeys_areInTheLockKeysSlot_forAwkwardNames() {
+    for (String name :
+        new String[] {"a", "orders:42", "{x}", "{x}y", "a{b", "a{b}c{d}", "a{b}}", "}{x}", "é€"}) {
+      LockKeys keys = LockKeys.of("", name);
+      int slot = SlotHash.getSlot(keys.key());
+      assertThat(SlotHash.getSlot(keys.fenceKey())).as(name).isEqualTo(slot);
+      assertThat(SlotHash.getSlot(keys.channel())).as(name).isEqualTo(slot);
+    }
+  }
+
+  @Test
+  void closingBraceWithoutHashTag_isRejected() {
+    assertThatThrownBy(() -> LockKeys.of("", "a}b"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hash tag");
+    for (String name : new String[] {"a{}b", "{}", "x}"}) {
+      assertThatThrownBy(() -> LockKeys.of("", name))
+          .as(name)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void tokens_are22UrlSafeCharacters_andUnique() {
+    Tokens tokens = new Tokens();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      String token = tokens.next();
+      assertThat(token).hasSize(22).matches("[A-Za-z0-9_-]+");
+      assertThat(seen.add(token)).isTrue();
+    }
+  }
+
+  @Test
+  void uris_redactPasswords() {
+    assertThat(RedisUris.redact("redis://secret@host:6379")).isEqualTo("redis://***@host:6379");
+    assertThat(RedisUris.redact("redis://user:secret@host")).isEqualTo("redis://user:***@host");
+    assertThat(RedisUris.redact("redis://host")).isEqualTo("redis://host");
+  }
+}
