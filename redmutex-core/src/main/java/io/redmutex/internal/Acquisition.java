@@ -93,6 +93,7 @@ final class Acquisition {
   private void onAnswer(TakeResult answer, Throwable error, long seen, long sentAt) {
     if (error == null && answer.acquired()) {
       DefaultLease lease = engine.newLease(keys, token, answer.fencingToken(), leaseMillis, sentAt);
+      lease.startRenewal(); // before the caller can see the lease, so that close() finds it
       if (result.complete(lease)) {
         synchronized (this) {
           takeInDoubt = false;
@@ -100,7 +101,8 @@ final class Acquisition {
         }
         engine.acquired(lease, deadline.elapsed());
       } else {
-        engine.releaseQuietly(keys, token); // the caller gave up meanwhile
+        lease.abandon(); // the caller gave up meanwhile
+        engine.releaseQuietly(keys, token);
       }
       return;
     }

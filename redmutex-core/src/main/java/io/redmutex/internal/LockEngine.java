@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -207,17 +208,24 @@ public final class LockEngine implements AutoCloseable {
     return wakeUps;
   }
 
+  /**
+   * Runs {@code task} on the scheduler thread after {@code delay}; returns null once this client is
+   * closed (its acquisitions have then been failed, so nothing waits for the task).
+   */
   ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
-    return scheduler.schedule(
+    Runnable guarded =
         () -> {
           try {
             task.run();
           } catch (RuntimeException e) {
             log.error("redmutex: scheduled task failed", e);
           }
-        },
-        delay,
-        unit);
+        };
+    try {
+      return scheduler.schedule(guarded, delay, unit);
+    } catch (RejectedExecutionException closed) {
+      return null;
+    }
   }
 
   DefaultLease newLease(
@@ -226,7 +234,6 @@ public final class LockEngine implements AutoCloseable {
   }
 
   void acquired(DefaultLease lease, Duration waited) {
-    lease.startRenewal();
     notify(l -> l.acquired(lease.name(), lease.fencingToken(), waited));
   }
 

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +73,11 @@ final class Renewer {
     }
     wakeUpAtNanos = head.atNanos;
     long delay = Math.max(0, head.atNanos - clock.nanoTime());
-    wakeUp = scheduler.schedule(this::run, delay, TimeUnit.NANOSECONDS);
+    try {
+      wakeUp = scheduler.schedule(this::run, delay, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closed) {
+      wakeUp = null; // the client is closing: its leases are given back, not renewed
+    }
   }
 
   private void run() {
