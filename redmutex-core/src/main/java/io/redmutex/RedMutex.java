@@ -7,6 +7,7 @@ import io.redmutex.internal.NanoClock;
 import io.redmutex.internal.RedisUris;
 import io.redmutex.internal.Settings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -123,6 +124,35 @@ public final class RedMutex implements AutoCloseable {
    */
   public DistributedLock lock(String name) {
     return engine.lock(name);
+  }
+
+  /**
+   * Reads the state of lock {@code name} from Redis, for operators: whether it is held, for how
+   * much longer, its last fencing token, who holds it and how many clients wait. Read-only; two
+   * round trips.
+   */
+  public LockInfo inspect(String name) {
+    return engine.inspect(name);
+  }
+
+  /**
+   * The locks whose names match {@code pattern} (Redis glob syntax, under this client's key
+   * prefix), found with {@code SCAN}, never {@code KEYS}; at most {@code limit}. Any string key
+   * that matches is reported, including locks written by other libraries.
+   */
+  public List<LockInfo> list(String pattern, int limit) {
+    return engine.list(pattern, limit);
+  }
+
+  /**
+   * Breaks lock {@code name} whatever its owner, and wakes its waiters: for operators with a stuck
+   * lock. The holder learns of the loss at its next renewal. Unsafe for the protected resource
+   * unless it checks fencing tokens.
+   *
+   * @return what was broken, or empty if the lock was free
+   */
+  public Optional<LockInfo> forceRelease(String name) {
+    return engine.forceRelease(name);
   }
 
   /**

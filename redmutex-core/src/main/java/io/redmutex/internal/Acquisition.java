@@ -86,7 +86,7 @@ final class Acquisition {
     long sentAt = engine.clock().nanoTime();
     engine
         .driver()
-        .take(keys, token, leaseMillis)
+        .take(keys, token, leaseMillis, engine.holderDescription())
         .whenComplete((answer, error) -> onAnswer(answer, error, seen, sentAt));
   }
 

@@ -5,6 +5,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -16,6 +18,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -56,7 +59,7 @@ final class LettuceDriver implements LockDriver {
     uri.setTimeout(commandTimeout);
     // Lock traffic is small: one I/O thread per connection is plenty, and keeps the footprint low.
     this.resources =
-        DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
+        DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
     this.client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()
@@ -73,14 +76,16 @@ final class LettuceDriver implements LockDriver {
   }
 
   @Override
-  public CompletableFuture<TakeResult> take(LockKeys keys, String token, long leaseMillis) {
+  public CompletableFuture<TakeResult> take(
+      LockKeys keys, String token, long leaseMillis, String holder) {
     return this.<List<Long>>eval(
             Script.TAKE,
             ScriptOutputType.MULTI,
             new String[] {keys.key(), keys.fenceKey()},
             token,
             Long.toString(leaseMillis),
-            Long.toString(leaseMillis + fenceTtlExtraMillis))
+            Long.toString(leaseMillis + fenceTtlExtraMillis),
+            holder)
         .thenApply(
             reply ->
                 reply.get(0) == 1L
@@ -109,6 +114,63 @@ final class LettuceDriver implements LockDriver {
             Long.toString(leaseMillis),
             Long.toString(leaseMillis + fenceTtlExtraMillis))
         .thenApply(extended -> extended == 1L);
+  }
+
+  @Override
+  public CompletableFuture<List<Object>> inspect(LockKeys keys) {
+    return eval(Script.INSPECT, ScriptOutputType.MULTI, new String[] {keys.key(), keys.fenceKey()});
+  }
+
+  @Override
+  public CompletableFuture<String> breakLock(LockKeys keys) {
+    return eval(Script.BREAK, ScriptOutputType.VALUE, new String[] {keys.key()}, keys.channel());
+  }
+
+  @Override
+  public CompletableFuture<Long> subscribers(String channel) {
+    return commands
+        .pubsubNumsub(channel)
+        .toCompletableFuture()
+        .thenApply(counts -> counts.getOrDefault(channel, 0L));
+  }
+
+  @Override
+  public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
+    List<String> found = new ArrayList<>();
+    ScanArgs args = ScanArgs.Builder.matches(pattern).limit(1000);
+    return scanFrom(ScanCursor.INITIAL, args, found, limit)
+        .thenCompose(keys -> keepStrings(keys, limit));
+  }
+
+  private CompletableFuture<List<String>> scanFrom(
+      ScanCursor cursor, ScanArgs args, List<String> found, int limit) {
+    return commands
+        .scan(cursor, args)
+        .toCompletableFuture()
+        .thenCompose(
+            page -> {
+              found.addAll(page.getKeys());
+              if (page.isFinished() || found.size() >= limit) {
+                return CompletableFuture.completedFuture(found);
+              }
+              return scanFrom(page, args, found, limit);
+            });
+  }
+
+  private CompletableFuture<List<String>> keepStrings(List<String> keys, int limit) {
+    List<CompletableFuture<String>> types =
+        keys.stream().map(k -> commands.type(k).toCompletableFuture()).toList();
+    return CompletableFuture.allOf(types.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<String> strings = new ArrayList<>();
+              for (int i = 0; i < keys.size() && strings.size() < limit; i++) {
+                if ("string".equals(types.get(i).join())) {
+                  strings.add(keys.get(i));
+                }
+              }
+              return strings;
+            });
   }
 
   /** EVALSHA; on NOSCRIPT (after SCRIPT FLUSH, a restart or a failover) EVAL, which caches it. */

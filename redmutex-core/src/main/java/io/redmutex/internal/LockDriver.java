@@ -1,5 +1,6 @@
 package io.redmutex.internal;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -10,14 +11,32 @@ import java.util.function.Consumer;
  */
 interface LockDriver extends AutoCloseable {
 
-  /** Takes the lock for {@code token}, or reports the holder's remaining TTL. */
-  CompletableFuture<TakeResult> take(LockKeys keys, String token, long leaseMillis);
+  /**
+   * Takes the lock for {@code token}, or reports the holder's remaining TTL; {@code holder}
+   * describes the taker for operators.
+   */
+  CompletableFuture<TakeResult> take(LockKeys keys, String token, long leaseMillis, String holder);
 
   /** Deletes the key if it holds {@code token} and announces it; true when deleted. */
   CompletableFuture<Boolean> release(LockKeys keys, String token);
 
   /** Sets a new TTL if the key holds {@code token}; true when extended. */
   CompletableFuture<Boolean> extend(LockKeys keys, String token, long leaseMillis);
+
+  /** Reads the lock's state for operators: see {@code inspect.lua}. */
+  CompletableFuture<List<Object>> inspect(LockKeys keys);
+
+  /** Deletes the lock whatever its owner and wakes waiters; the deleted token, or null if free. */
+  CompletableFuture<String> breakLock(LockKeys keys);
+
+  /** How many clients are subscribed to {@code channel}. */
+  CompletableFuture<Long> subscribers(String channel);
+
+  /**
+   * Keys of type string matching {@code pattern}, found with SCAN (never KEYS), at most {@code
+   * limit}.
+   */
+  CompletableFuture<List<String>> scanStrings(String pattern, int limit);
 
   /**
    * Subscribes to a wake-up channel on the shared pub/sub connection (opened on first use);

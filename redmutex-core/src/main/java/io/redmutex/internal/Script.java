@@ -14,6 +14,8 @@ record Script(String name, String body, String sha) {
   static final Script TAKE = load("take.lua");
   static final Script RELEASE = load("release.lua");
   static final Script EXTEND = load("extend.lua");
+  static final Script INSPECT = load("inspect.lua");
+  static final Script BREAK = load("break.lua");
 
   private static Script load(String resource) {
     try (InputStream in = Script.class.getResourceAsStream(resource)) {

@@ -1,7 +1,9 @@
 -- redmutex wire protocol v1: take the lock and issue a fencing token, in one round trip.
 -- KEYS[1] lock key; KEYS[2] fence hash in the same cluster slot
---   (field 'fence' = last fencing token issued, field 'owner' = the token it was issued to)
--- ARGV[1] owner token; ARGV[2] lease time in ms; ARGV[3] time to live of the fence hash in ms
+--   (field 'fence' = last fencing token issued, field 'owner' = the token it was issued to,
+--    field 'holder' = who took it; the fence is the server time of the take in microseconds)
+-- ARGV[1] owner token; ARGV[2] lease time in ms; ARGV[3] time to live of the fence hash in ms;
+-- ARGV[4] who takes it, for operators (client name, host, pid)
 -- Returns {1, fencing token} when taken, also when this token already holds the lock (a replayed
 -- take returns the fencing token it was first given), or {0, pttl of the holder} when busy.
 if redis.replicate_commands then redis.replicate_commands() end
@@ -22,6 +24,6 @@ local fence = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local last = tonumber(redis.call('HGET', KEYS[2], 'fence'))
 if last and last >= fence then fence = last + 1 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-redis.call('HSET', KEYS[2], 'fence', string.format('%.0f', fence), 'owner', ARGV[1])
+redis.call('HSET', KEYS[2], 'fence', string.format('%.0f', fence), 'owner', ARGV[1], 'holder', ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return {1, fence}

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.redmutex.DistributedLock;
 import io.redmutex.Lease;
+import io.redmutex.LockInfo;
 import io.redmutex.LockInterruptedException;
 import io.redmutex.LockListener;
 import io.redmutex.LockLostException;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -523,6 +525,47 @@ public abstract class LockContractTest {
     assertThat(a.tryAcquire(name)).isEmpty();
     lease.release();
     assertThat(events).containsExactly("acquired", "failed:LockTimeoutException", "released");
+  }
+
+  // ---- inspection ----
+
+  @Test
+  void inspect_showsHolderTtlFenceAndWaiters() {
+    RedMutex a = client(b -> b.clientName("inspected-holder"));
+    RedMutex b = client();
+    assertThat(b.inspect(name).held()).isFalse();
+    Lease lease = a.acquire(name, Duration.ZERO);
+    CompletableFuture<Lease> waiter = b.acquireAsync(name, scaled(Duration.ofSeconds(20)));
+    await().until(() -> b.inspect(name).waitingClients() == 1);
+
+    LockInfo info = b.inspect(name);
+
+    assertThat(info.held()).isTrue();
+    assertThat(info.key()).isEqualTo(name);
+    assertThat(info.fencingToken()).isEqualTo(lease.fencingToken());
+    assertThat(info.holder())
+        .get(InstanceOfAssertFactories.STRING)
+        .startsWith("inspected-holder on ");
+    assertThat(info.remaining()).get().matches(d -> d.compareTo(Duration.ofSeconds(30)) <= 0);
+    assertThat(info.since()).isPresent();
+    lease.release();
+    waiter.join().release();
+  }
+
+  @Test
+  void list_findsLocksByPattern_andForceReleaseBreaksOne() {
+    RedMutex a = client();
+    Lease one = a.acquire(name + ":1", Duration.ZERO);
+    a.acquire(name + ":2", Duration.ZERO);
+
+    assertThat(client().list(name + ":*", 100))
+        .extracting(LockInfo::name)
+        .containsExactlyInAnyOrder(name + ":1", name + ":2");
+    Optional<LockInfo> broken = client().forceRelease(name + ":1");
+
+    assertThat(broken).get().extracting(LockInfo::fencingToken).isEqualTo(one.fencingToken());
+    assertThat(client().forceRelease(name + ":1")).isEmpty();
+    await().atMost(scaled(Duration.ofSeconds(15))).until(() -> !one.isHeld());
   }
 
   // ---- resources ----

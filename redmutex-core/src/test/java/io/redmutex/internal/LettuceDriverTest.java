@@ -34,8 +34,8 @@ class LettuceDriverTest {
   @Test
   void take_replayedWithTheSameToken_succeedsWithTheSameFencingToken() {
     LockKeys keys = LockKeys.of("", "replayed");
-    TakeResult first = driver.take(keys, "token-a", 10_000).join();
-    TakeResult replay = driver.take(keys, "token-a", 10_000).join();
+    TakeResult first = driver.take(keys, "token-a", 10_000, "test").join();
+    TakeResult replay = driver.take(keys, "token-a", 10_000, "test").join();
 
     assertThat(first.acquired()).isTrue();
     assertThat(replay).isEqualTo(first);
@@ -45,8 +45,8 @@ class LettuceDriverTest {
   @Test
   void take_byAnotherToken_isBusy_withTheHoldersTtl() {
     LockKeys keys = LockKeys.of("", "busy");
-    driver.take(keys, "token-a", 10_000).join();
-    TakeResult other = driver.take(keys, "token-b", 10_000).join();
+    driver.take(keys, "token-a", 10_000, "test").join();
+    TakeResult other = driver.take(keys, "token-b", 10_000, "test").join();
 
     assertThat(other.acquired()).isFalse();
     assertThat(other.holderTtlMillis()).isBetween(1L, 10_000L);
@@ -57,9 +57,9 @@ class LettuceDriverTest {
     LockKeys keys = LockKeys.of("", "fenced");
     long serverMicros =
         Long.parseLong(redis.command("TIME").replaceAll("\\[(\\d+),.*", "$1")) * 1_000_000L;
-    long first = driver.take(keys, "t1", 10_000).join().fencingToken();
+    long first = driver.take(keys, "t1", 10_000, "test").join().fencingToken();
     driver.release(keys, "t1").join();
-    long second = driver.take(keys, "t2", 10_000).join().fencingToken();
+    long second = driver.take(keys, "t2", 10_000, "test").join().fencingToken();
 
     assertThat(first).isGreaterThanOrEqualTo(serverMicros);
     assertThat(second).isGreaterThan(first);
@@ -68,7 +68,7 @@ class LettuceDriverTest {
   @Test
   void release_onlyByTheOwner_andAnnouncesOnTheChannel() throws Exception {
     LockKeys keys = LockKeys.of("", "released");
-    driver.take(keys, "owner", 10_000).join();
+    driver.take(keys, "owner", 10_000, "test").join();
     BlockingQueue<String> announced = new LinkedBlockingQueue<>();
     LettuceDriver listener =
         new LettuceDriver(RedisUris.parse(redis.uri(), "listener"), Duration.ofSeconds(5));
@@ -87,7 +87,7 @@ class LettuceDriverTest {
   @Test
   void extend_onlyByTheOwner_setsTheTtl_ofKeyAndFenceHash() {
     LockKeys keys = LockKeys.of("", "extended");
-    driver.take(keys, "owner", 1_000).join();
+    driver.take(keys, "owner", 1_000, "test").join();
 
     assertThat(driver.extend(keys, "stranger", 60_000).join()).isFalse();
     assertThat(Long.parseLong(redis.command("PTTL", "extended"))).isLessThanOrEqualTo(1_000L);
@@ -100,7 +100,7 @@ class LettuceDriverTest {
   void scripts_surviveScriptFlush() {
     LockKeys keys = LockKeys.of("", "flushed");
     redis.command("SCRIPT", "FLUSH");
-    assertThat(driver.take(keys, "owner", 10_000).join().acquired()).isTrue();
+    assertThat(driver.take(keys, "owner", 10_000, "test").join().acquired()).isTrue();
     redis.command("SCRIPT", "FLUSH");
     assertThat(driver.extend(keys, "owner", 10_000).join()).isTrue();
     redis.command("SCRIPT", "FLUSH");

@@ -1,0 +1,28 @@
+package io.redmutex;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What Redis says about one lock right now, for operators and tools; a snapshot, stale as soon as
+ * it is returned. See {@link RedMutex#inspect(String)}.
+ *
+ * @param name the lock name (the key without the client's prefix)
+ * @param key the Redis key
+ * @param held whether the key exists, whoever wrote it (redmutex or another library)
+ * @param remaining the key's remaining time to live; empty when free or when the key has no TTL
+ * @param fencingToken the last fencing token issued for this name, 0 if none is remembered
+ * @param holder who holds it ({@code clientName on host pid N}), when a redmutex client does
+ * @param since when the current redmutex holder took it (Redis server time), when known
+ * @param waitingClients how many clients are subscribed to its wake-ups, that is, wait for it
+ */
+public record LockInfo(
+    String name,
+    String key,
+    boolean held,
+    Optional<Duration> remaining,
+    long fencingToken,
+    Optional<String> holder,
+    Optional<Instant> since,
+    int waitingClients) {}
