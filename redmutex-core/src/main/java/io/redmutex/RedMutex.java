@@ -1,5 +1,6 @@
 package io.redmutex;
 
+import io.lettuce.core.RedisURI;
 import io.redmutex.internal.Durations;
 import io.redmutex.internal.LockEngine;
 import io.redmutex.internal.LockKeys;
@@ -174,6 +175,9 @@ public final class RedMutex implements AutoCloseable {
     private Duration commandTimeout;
     private LockListener listener;
     private String clientName;
+    private String[] sentinelCredentials;
+    private Integer waitForReplicas;
+    private Duration replicaTimeout;
     private NanoClock clock;
 
     private Builder() {}
@@ -230,6 +234,36 @@ public final class RedMutex implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Credentials for the Sentinels, when they differ from the data nodes'. By default a {@code
+     * redis-sentinel://} URI's credentials apply to both, as in the Bitnami chart with {@code
+     * auth.sentinel=true}.
+     *
+     * @param username the ACL user, or null for the default user
+     */
+    public Builder sentinelCredentials(String username, String password) {
+      this.sentinelCredentials =
+          once(
+              "sentinelCredentials",
+              this.sentinelCredentials,
+              new String[] {username, Objects.requireNonNull(password, "password")});
+      return this;
+    }
+
+    /**
+     * Replication-safe acquire, for Sentinel deployments: after each take (and each renewal and
+     * release), {@code WAIT} until {@code replicas} replicas acknowledged it, at most {@code
+     * timeout}. A take that fewer replicas acknowledge is given back and fails with {@link
+     * InsufficientReplicasException}; a renewal that fewer acknowledge counts as failed. This
+     * narrows, without closing, the window in which a failover loses a lock. Each write waits on a
+     * connection of its own (from a small pool), so it never delays other callers. Default: off.
+     */
+    public Builder waitForReplicas(int replicas, Duration timeout) {
+      this.waitForReplicas = once("waitForReplicas", this.waitForReplicas, replicas);
+      this.replicaTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
     /** The monotonic clock; for tests only. Default: {@link System#nanoTime()}. */
     Builder clock(NanoClock clock) {
       this.clock = once("clock", this.clock, Objects.requireNonNull(clock));
@@ -268,13 +302,36 @@ public final class RedMutex implements AutoCloseable {
         throw new IllegalArgumentException(
             "clientName must be 1 to 64 letters, digits or -_.: characters, was '" + name + "'");
       }
+      int replicas = waitForReplicas == null ? 0 : waitForReplicas;
+      if (replicas < 0 || replicas > 100) {
+        throw new IllegalArgumentException(
+            "waitForReplicas must be between 1 and 100 replicas, was " + replicas);
+      }
+      if (waitForReplicas != null) {
+        if (replicas == 0) {
+          throw new IllegalArgumentException(
+              "waitForReplicas must be between 1 and 100 replicas, was 0 (leave it unset for none)");
+        }
+        Durations.check("waitForReplicas timeout", replicaTimeout, Duration.ofMillis(1), lease);
+      }
+      RedisURI redisUri = RedisUris.parse(uri, name);
+      if (sentinelCredentials != null) {
+        if (redisUri.getSentinels().isEmpty()) {
+          throw new IllegalArgumentException(
+              "sentinelCredentials need a redis-sentinel:// URI, was " + RedisUris.redact(uri));
+        }
+        RedisUris.withSentinelCredentials(
+            redisUri, sentinelCredentials[0], sentinelCredentials[1].toCharArray());
+      }
       Settings settings =
           new Settings(
-              RedisUris.parse(uri, name),
+              redisUri,
               lease,
               prefix,
               timeout,
               listener == null ? LockListener.none() : listener,
+              replicas,
+              replicaTimeout == null ? Duration.ZERO : replicaTimeout,
               clock == null ? NanoClock.system() : clock);
       return new RedMutex(new LockEngine(settings));
     }

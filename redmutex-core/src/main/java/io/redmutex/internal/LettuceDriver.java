@@ -2,12 +2,12 @@ package io.redmutex.internal;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -16,20 +16,28 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
+import io.redmutex.InsufficientReplicasException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link LockDriver} on one Redis server through Lettuce: one command connection, opened at once,
- * and one pub/sub connection, opened on the first contended acquire. Two connections at most,
- * whatever the number of locks and waiters.
+ * {@link LockDriver} on one Redis master, given directly ({@code redis://}) or found through
+ * Sentinels ({@code redis-sentinel://}): one command connection, opened at once, and one pub/sub
+ * connection, opened on the first contended acquire.
+ *
+ * <p>With Sentinels, it follows the client guidelines: Sentinels are asked in turn; the address
+ * they give is checked with {@code ROLE} before use (never write to a replica); every reconnect
+ * resolves the master again; and a {@code READONLY} answer, a timed-out command or a {@code
+ * +switch-master} event makes it look the master up again and move the command connection there.
  */
 final class LettuceDriver implements LockDriver {
   private static final Logger log = LoggerFactory.getLogger(LettuceDriver.class);
@@ -37,29 +45,34 @@ final class LettuceDriver implements LockDriver {
   private final ClientResources resources;
   private final RedisClient client;
   private final RedisURI uri;
-  private final StatefulRedisConnection<String, String> connection;
-  private final RedisAsyncCommands<String, String> commands;
-  private final long fenceTtlExtraMillis;
+  private final boolean sentinel;
+  private final Duration commandTimeout;
+  private final LockScripts scripts;
+  private final ReplicatedWrites replicated; // null unless replication-safe
+  private final SentinelEvents sentinelEvents; // null unless Sentinel
+  private final AtomicBoolean refreshing = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile StatefulRedisConnection<String, String> connection;
+  private volatile RedisAsyncCommands<String, String> commands;
+
   private final Object pubSubLock = new Object();
   private CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub; // guarded
   private CompletableFuture<Void> pendingPubSubOps = CompletableFuture.completedFuture(null);
   private volatile Consumer<String> wakeUps = channel -> {};
 
-  /** Time the fence hash outlives the lock, so that a clock step back cannot reuse a token. */
-  static final long FENCE_TTL_EXTRA_MILLIS = Duration.ofHours(1).toMillis();
-
   /**
-   * Connects to the server at {@code uri} and checks it answers.
+   * Connects to the master and checks it answers as one.
    *
+   * @param waitForReplicas replicas to wait for after each write, 0 for none
    * @throws io.redmutex.RedisUnavailableException if it cannot connect or authenticate
    */
-  LettuceDriver(RedisURI uri, Duration commandTimeout) {
+  LettuceDriver(
+      RedisURI uri, Duration commandTimeout, int waitForReplicas, Duration replicaTimeout) {
     this.uri = uri;
-    this.fenceTtlExtraMillis = FENCE_TTL_EXTRA_MILLIS;
+    this.sentinel = !uri.getSentinels().isEmpty();
+    this.commandTimeout = commandTimeout;
     uri.setTimeout(commandTimeout);
-    // Lock traffic is small: one I/O thread per connection is plenty, and keeps the footprint low.
-    this.resources =
-        DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+    this.resources = SharedResources.acquire();
     this.client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()
@@ -67,63 +80,185 @@ final class LettuceDriver implements LockDriver {
             .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
             .build());
     try {
-      this.connection = client.connect(StringCodec.UTF8);
+      String server = describe();
+      if (sentinel) {
+        InetSocketAddress master = SentinelDiscovery.findMaster(client, uri, commandTimeout);
+        server = "master " + master.getHostString() + ":" + master.getPort() + " of " + server;
+      }
+      try {
+        this.connection = connectMaster().get(commandTimeout.toMillis() * 3, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        throw Failures.connectFailure(server, e);
+      }
     } catch (RuntimeException e) {
       shutdownClient();
-      throw Failures.connectFailure(describe(), e);
+      throw e;
     }
     this.commands = connection.async();
+    this.scripts = new LockScripts(() -> commands, false);
+    this.replicated =
+        waitForReplicas > 0
+            ? new ReplicatedWrites(this::connectMaster, waitForReplicas, replicaTimeout)
+            : null;
+    this.sentinelEvents =
+        sentinel ? new SentinelEvents(client, uri, () -> refreshMaster("+switch-master")) : null;
+  }
+
+  /** A new connection to the master: resolved through the Sentinels, then checked with ROLE. */
+  private CompletableFuture<StatefulRedisConnection<String, String>> connectMaster() {
+    CompletableFuture<StatefulRedisConnection<String, String>> connected =
+        client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+    if (!sentinel) {
+      return connected;
+    }
+    return connected.thenCompose(
+        c ->
+            c.async()
+                .role()
+                .toCompletableFuture()
+                .thenApply(
+                    role -> {
+                      if (!"master".equals(String.valueOf(role.get(0)))) {
+                        c.closeAsync();
+                        throw new IllegalStateException(
+                            "the Sentinels named a node whose ROLE is " + role.get(0));
+                      }
+                      return c;
+                    }));
+  }
+
+  /** Looks the master up again and moves the command connection there, if it moved. */
+  private void refreshMaster(String why) {
+    if (!sentinel || closed.get() || !refreshing.compareAndSet(false, true)) {
+      return;
+    }
+    connectMaster()
+        .whenComplete(
+            (fresh, error) -> {
+              refreshing.set(false);
+              if (error != null) {
+                log.debug(
+                    "redmutex: master lookup after {} failed: {}",
+                    why,
+                    Failures.rootMessage(error));
+                return;
+              }
+              if (closed.get()) {
+                fresh.closeAsync();
+                return;
+              }
+              StatefulRedisConnection<String, String> old = connection;
+              connection = fresh;
+              commands = fresh.async();
+              log.info("redmutex: moved to the current master after {}", why);
+              old.closeAsync();
+            });
+  }
+
+  /** Watches an operation's outcome for signs that the master moved. */
+  private <T> CompletableFuture<T> watched(CompletableFuture<T> operation) {
+    if (sentinel) {
+      operation.whenComplete(
+          (value, error) -> {
+            Throwable cause = error == null ? null : Failures.unwrap(error);
+            if (cause instanceof RedisCommandTimeoutException) {
+              refreshMaster("a command timeout");
+            } else if (cause instanceof RedisCommandExecutionException
+                && String.valueOf(cause.getMessage()).startsWith("READONLY")) {
+              refreshMaster("a READONLY answer");
+            }
+          });
+    }
+    return operation;
   }
 
   @Override
   public CompletableFuture<TakeResult> take(
       LockKeys keys, String token, long leaseMillis, String holder) {
-    return this.<List<Long>>eval(
-            Script.TAKE,
-            ScriptOutputType.MULTI,
-            new String[] {keys.key(), keys.fenceKey()},
-            token,
-            Long.toString(leaseMillis),
-            Long.toString(leaseMillis + fenceTtlExtraMillis),
-            holder)
-        .thenApply(
-            reply ->
-                reply.get(0) == 1L
-                    ? TakeResult.acquired(reply.get(1))
-                    : TakeResult.busy(reply.get(1)));
+    if (replicated == null) {
+      return watched(scripts.take(keys, token, leaseMillis, holder));
+    }
+    return watched(replicated.run(s -> s.take(keys, token, leaseMillis, holder)))
+        .thenCompose(
+            acked -> {
+              TakeResult result = acked.value();
+              if (!result.acquired() || acked.acknowledged() >= replicated.replicas()) {
+                return CompletableFuture.completedFuture(result);
+              }
+              InsufficientReplicasException e =
+                  new InsufficientReplicasException(
+                      "lock '"
+                          + keys.name()
+                          + "' was taken but only "
+                          + acked.acknowledged()
+                          + " of "
+                          + replicated.replicas()
+                          + " replicas acknowledged within "
+                          + Durations.format(replicated.timeout())
+                          + "; it was given back",
+                      acked.acknowledged(),
+                      replicated.replicas());
+              return scripts
+                  .release(keys, token)
+                  .handle((released, error) -> null)
+                  .thenCompose(ignored -> CompletableFuture.<TakeResult>failedFuture(e));
+            });
   }
 
   @Override
   public CompletableFuture<Boolean> release(LockKeys keys, String token) {
-    return this.<Long>eval(
-            Script.RELEASE,
-            ScriptOutputType.INTEGER,
-            new String[] {keys.key()},
-            token,
-            keys.channel())
-        .thenApply(deleted -> deleted == 1L);
+    if (replicated == null) {
+      return watched(scripts.release(keys, token));
+    }
+    return watched(replicated.run(s -> s.release(keys, token)))
+        .thenApply(
+            acked -> {
+              if (acked.acknowledged() < replicated.replicas()) {
+                log.warn(
+                    "redmutex: release of lock '{}' reached {} of {} replicas; after a failover"
+                        + " it may look held until its lease time passes",
+                    keys.name(),
+                    acked.acknowledged(),
+                    replicated.replicas());
+              }
+              return acked.value();
+            });
   }
 
   @Override
   public CompletableFuture<Boolean> extend(LockKeys keys, String token, long leaseMillis) {
-    return this.<Long>eval(
-            Script.EXTEND,
-            ScriptOutputType.INTEGER,
-            new String[] {keys.key(), keys.fenceKey()},
-            token,
-            Long.toString(leaseMillis),
-            Long.toString(leaseMillis + fenceTtlExtraMillis))
-        .thenApply(extended -> extended == 1L);
+    if (replicated == null) {
+      return watched(scripts.extend(keys, token, leaseMillis));
+    }
+    return watched(replicated.run(s -> s.extend(keys, token, leaseMillis)))
+        .thenApply(
+            acked -> {
+              if (acked.value() && acked.acknowledged() < replicated.replicas()) {
+                // Not replicated: a failover could lose it. Fail it, so that the lease is
+                // renewed again soon, or reported lost at its local expiry.
+                throw new InsufficientReplicasException(
+                    "renewal of lock '"
+                        + keys.name()
+                        + "' reached "
+                        + acked.acknowledged()
+                        + " of "
+                        + replicated.replicas()
+                        + " replicas",
+                    acked.acknowledged(),
+                    replicated.replicas());
+              }
+              return acked.value();
+            });
   }
 
   @Override
   public CompletableFuture<List<Object>> inspect(LockKeys keys) {
-    return eval(Script.INSPECT, ScriptOutputType.MULTI, new String[] {keys.key(), keys.fenceKey()});
+    return watched(scripts.inspect(keys));
   }
 
   @Override
   public CompletableFuture<String> breakLock(LockKeys keys) {
-    return eval(Script.BREAK, ScriptOutputType.VALUE, new String[] {keys.key()}, keys.channel());
+    return watched(scripts.breakLock(keys));
   }
 
   @Override
@@ -136,9 +271,8 @@ final class LettuceDriver implements LockDriver {
 
   @Override
   public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
-    List<String> found = new ArrayList<>();
     ScanArgs args = ScanArgs.Builder.matches(pattern).limit(1000);
-    return scanFrom(ScanCursor.INITIAL, args, found, limit)
+    return scanFrom(ScanCursor.INITIAL, args, new ArrayList<>(), limit)
         .thenCompose(keys -> keepStrings(keys, limit));
   }
 
@@ -158,8 +292,9 @@ final class LettuceDriver implements LockDriver {
   }
 
   private CompletableFuture<List<String>> keepStrings(List<String> keys, int limit) {
+    RedisAsyncCommands<String, String> on = commands;
     List<CompletableFuture<String>> types =
-        keys.stream().map(k -> commands.type(k).toCompletableFuture()).toList();
+        keys.stream().map(k -> on.type(k).toCompletableFuture()).toList();
     return CompletableFuture.allOf(types.toArray(CompletableFuture[]::new))
         .thenApply(
             done -> {
@@ -171,25 +306,6 @@ final class LettuceDriver implements LockDriver {
               }
               return strings;
             });
-  }
-
-  /** EVALSHA; on NOSCRIPT (after SCRIPT FLUSH, a restart or a failover) EVAL, which caches it. */
-  private <T> CompletableFuture<T> eval(
-      Script script, ScriptOutputType type, String[] keys, String... args) {
-    CompletableFuture<T> first =
-        commands.<T>evalsha(script.sha(), type, keys, args).toCompletableFuture();
-    return first
-        .handle(
-            (value, error) -> {
-              if (error == null) {
-                return CompletableFuture.completedFuture(value);
-              }
-              if (Failures.unwrap(error) instanceof RedisNoScriptException) {
-                return commands.<T>eval(script.body(), type, keys, args).toCompletableFuture();
-              }
-              return CompletableFuture.<T>failedFuture(Failures.unwrap(error));
-            })
-        .thenCompose(f -> f);
   }
 
   @Override
@@ -230,7 +346,8 @@ final class LettuceDriver implements LockDriver {
   private CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub() {
     synchronized (pubSubLock) {
       if (pubSub == null || pubSub.isCompletedExceptionally()) {
-        // Asynchronous: this runs on I/O threads, which must never block on a connect.
+        // Asynchronous: this runs on I/O threads, which must never block on a connect. Replicas
+        // get every PUBLISH too, so a subscription left on a demoted master still hears releases.
         pubSub =
             client
                 .connectPubSubAsync(StringCodec.UTF8, uri)
@@ -263,11 +380,23 @@ final class LettuceDriver implements LockDriver {
 
   @Override
   public String describe() {
+    if (sentinel) {
+      return "Sentinels " + SentinelDiscovery.describe(uri);
+    }
     return uri.getHost() + ":" + uri.getPort();
   }
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (sentinelEvents != null) {
+      sentinelEvents.close();
+    }
+    if (replicated != null) {
+      replicated.close();
+    }
     synchronized (pubSubLock) {
       if (pubSub != null) {
         pubSub.thenAccept(StatefulRedisPubSubConnection::close);
@@ -279,6 +408,6 @@ final class LettuceDriver implements LockDriver {
 
   private void shutdownClient() {
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+    SharedResources.release(resources);
   }
 }

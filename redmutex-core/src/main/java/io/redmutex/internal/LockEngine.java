@@ -61,7 +61,12 @@ public final class LockEngine implements AutoCloseable {
    */
   public LockEngine(Settings settings) {
     this.settings = settings;
-    this.driver = new LettuceDriver(settings.uri(), settings.commandTimeout());
+    this.driver =
+        new LettuceDriver(
+            settings.uri(),
+            settings.commandTimeout(),
+            settings.waitForReplicas(),
+            settings.replicaTimeout());
     int id = instances.incrementAndGet();
     this.scheduler =
         new ScheduledThreadPoolExecutor(

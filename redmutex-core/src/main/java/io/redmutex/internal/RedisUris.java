@@ -1,6 +1,8 @@
 package io.redmutex.internal;
 
+import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.StaticCredentialsProvider;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -11,8 +13,12 @@ public final class RedisUris {
   private RedisUris() {}
 
   /**
-   * Parses {@code redis://[[user:]password@]host[:port][/database]} or the same with {@code
-   * rediss://} (TLS), for a client whose connections are named {@code clientName}.
+   * Parses {@code redis://[[user:]password@]host[:port][/database]}, the same with {@code
+   * rediss://} (TLS), or {@code
+   * redis-sentinel://[[user:]password@]host[:port][,host[:port]...][/database]#master}, for a
+   * client whose connections are named {@code clientName}. With Sentinels, the credentials apply to
+   * the Sentinels and the data nodes alike (as in the Bitnami chart) unless {@link
+   * #withSentinelCredentials} says otherwise.
    *
    * @throws NullPointerException if {@code uri} is null
    * @throws IllegalArgumentException for an unknown scheme or a malformed URI
@@ -28,31 +34,65 @@ public final class RedisUris {
           "Redis URI must start with redis:// or rediss://, was '" + redact(uri) + "'");
     }
     String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
-    if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+    boolean sentinel = scheme.equals("redis-sentinel") || scheme.equals("rediss-sentinel");
+    if (!scheme.equals("redis") && !scheme.equals("rediss") && !sentinel) {
       throw new IllegalArgumentException(
           "unknown Redis URI scheme '"
               + scheme
               + "' in '"
               + redact(uri)
-              + "': use redis:// or rediss:// (TLS)");
+              + "': use redis://, rediss:// (TLS) or redis-sentinel://");
     }
-    try {
-      URI parsed = new URI(uri);
-      if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
-        throw new IllegalArgumentException("Redis URI has no host: '" + redact(uri) + "'");
+    if (!sentinel) {
+      try {
+        URI parsed = new URI(uri);
+        if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
+          throw new IllegalArgumentException("Redis URI has no host: '" + redact(uri) + "'");
+        }
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException(
+            "malformed Redis URI '" + redact(uri) + "': " + e.getReason(), e);
       }
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(
-          "malformed Redis URI '" + redact(uri) + "': " + e.getReason(), e);
     }
+    RedisURI parsed;
     try {
-      RedisURI parsed = RedisURI.create(uri);
-      parsed.setClientName(clientName);
-      return parsed;
+      parsed = RedisURI.create(uri);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
           "malformed Redis URI '" + redact(uri) + "': " + e.getMessage(), e);
     }
+    parsed.setClientName(clientName);
+    if (sentinel) {
+      if (parsed.getSentinelMasterId() == null || parsed.getSentinelMasterId().isEmpty()) {
+        throw new IllegalArgumentException(
+            "Sentinel URI '"
+                + redact(uri)
+                + "' names no master: add it after '#', e.g. redis-sentinel://host:26379#mymaster");
+      }
+      if (parsed.getSentinels().isEmpty()) {
+        throw new IllegalArgumentException("Sentinel URI '" + redact(uri) + "' names no Sentinel");
+      }
+      withSentinelCredentials(parsed, parsed.getCredentialsProvider());
+    }
+    return parsed;
+  }
+
+  /** Sets the credentials used to authenticate to the Sentinels of {@code uri}. */
+  static void withSentinelCredentials(RedisURI uri, RedisCredentialsProvider credentials) {
+    for (RedisURI sentinel : uri.getSentinels()) {
+      if (credentials != null) {
+        sentinel.setCredentialsProvider(credentials);
+      }
+      sentinel.setClientName(uri.getClientName());
+    }
+  }
+
+  /**
+   * Sets separate Sentinel credentials (when the Sentinels' password differs from the data nodes');
+   * {@code username} may be null.
+   */
+  public static void withSentinelCredentials(RedisURI uri, String username, char[] password) {
+    withSentinelCredentials(uri, new StaticCredentialsProvider(username, password));
   }
 
   /** The URI with any password replaced by {@code ***}, for messages and logs. */

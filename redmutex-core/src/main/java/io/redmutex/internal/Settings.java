@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param keyPrefix prepended to every lock name to form its key
  * @param commandTimeout how long one Redis command may take before its outcome counts as unknown
  * @param listener told of lock events
+ * @param waitForReplicas replicas that must acknowledge each write, 0 for none
+ * @param replicaTimeout how long to wait for them
  * @param clock the monotonic clock
  */
 public record Settings(
@@ -20,4 +22,6 @@ public record Settings(
     String keyPrefix,
     Duration commandTimeout,
     LockListener listener,
+    int waitForReplicas,
+    Duration replicaTimeout,
     NanoClock clock) {}

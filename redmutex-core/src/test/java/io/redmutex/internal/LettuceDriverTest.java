@@ -22,7 +22,9 @@ class LettuceDriverTest {
   @BeforeAll
   static void start() {
     redis = RedisServer.start();
-    driver = new LettuceDriver(RedisUris.parse(redis.uri(), "driver-test"), Duration.ofSeconds(5));
+    driver =
+        new LettuceDriver(
+            RedisUris.parse(redis.uri(), "driver-test"), Duration.ofSeconds(5), 0, Duration.ZERO);
   }
 
   @AfterAll
@@ -71,7 +73,8 @@ class LettuceDriverTest {
     driver.take(keys, "owner", 10_000, "test").join();
     BlockingQueue<String> announced = new LinkedBlockingQueue<>();
     LettuceDriver listener =
-        new LettuceDriver(RedisUris.parse(redis.uri(), "listener"), Duration.ofSeconds(5));
+        new LettuceDriver(
+            RedisUris.parse(redis.uri(), "listener"), Duration.ofSeconds(5), 0, Duration.ZERO);
     listener.onWakeUp(announced::add);
     listener.subscribe(keys.channel()).join();
 

@@ -1,0 +1,99 @@
+package io.redmutex.internal;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The wire protocol's operations as one script call each, over any Lettuce connection that runs
+ * scripts (standalone, Sentinel-resolved master, or cluster: Lettuce routes a script by its first
+ * key). EVALSHA first; on NOSCRIPT (after SCRIPT FLUSH, a restart or a failover) EVAL, which also
+ * caches the script again.
+ */
+final class LockScripts {
+
+  /** Time the fence hash outlives the lock, so that a clock step back cannot reuse a token. */
+  static final long FENCE_TTL_EXTRA_MILLIS = Duration.ofHours(1).toMillis();
+
+  private final Supplier<RedisScriptingAsyncCommands<String, String>> commands;
+  private final String publish;
+
+  /**
+   * @param commands the connection to run on, asked afresh for every call (it may be replaced)
+   * @param shardedPubSub whether releases announce with SPUBLISH (Redis 7+ cluster) not PUBLISH
+   */
+  LockScripts(
+      Supplier<RedisScriptingAsyncCommands<String, String>> commands, boolean shardedPubSub) {
+    this.commands = commands;
+    this.publish = shardedPubSub ? "SPUBLISH" : "PUBLISH";
+  }
+
+  CompletableFuture<TakeResult> take(LockKeys keys, String token, long leaseMillis, String holder) {
+    return this.<List<Long>>eval(
+            Script.TAKE,
+            ScriptOutputType.MULTI,
+            new String[] {keys.key(), keys.fenceKey()},
+            token,
+            Long.toString(leaseMillis),
+            Long.toString(leaseMillis + FENCE_TTL_EXTRA_MILLIS),
+            holder)
+        .thenApply(
+            reply ->
+                reply.get(0) == 1L
+                    ? TakeResult.acquired(reply.get(1))
+                    : TakeResult.busy(reply.get(1)));
+  }
+
+  CompletableFuture<Boolean> release(LockKeys keys, String token) {
+    return this.<Long>eval(
+            Script.RELEASE,
+            ScriptOutputType.INTEGER,
+            new String[] {keys.key()},
+            token,
+            keys.channel(),
+            publish)
+        .thenApply(deleted -> deleted == 1L);
+  }
+
+  CompletableFuture<Boolean> extend(LockKeys keys, String token, long leaseMillis) {
+    return this.<Long>eval(
+            Script.EXTEND,
+            ScriptOutputType.INTEGER,
+            new String[] {keys.key(), keys.fenceKey()},
+            token,
+            Long.toString(leaseMillis),
+            Long.toString(leaseMillis + FENCE_TTL_EXTRA_MILLIS))
+        .thenApply(extended -> extended == 1L);
+  }
+
+  CompletableFuture<List<Object>> inspect(LockKeys keys) {
+    return eval(Script.INSPECT, ScriptOutputType.MULTI, new String[] {keys.key(), keys.fenceKey()});
+  }
+
+  CompletableFuture<String> breakLock(LockKeys keys) {
+    return eval(
+        Script.BREAK, ScriptOutputType.VALUE, new String[] {keys.key()}, keys.channel(), publish);
+  }
+
+  private <T> CompletableFuture<T> eval(
+      Script script, ScriptOutputType type, String[] keys, String... args) {
+    RedisScriptingAsyncCommands<String, String> on = commands.get();
+    return on.<T>evalsha(script.sha(), type, keys, args)
+        .toCompletableFuture()
+        .handle(
+            (value, error) -> {
+              if (error == null) {
+                return CompletableFuture.completedFuture(value);
+              }
+              if (Failures.unwrap(error) instanceof RedisNoScriptException) {
+                return on.<T>eval(script.body(), type, keys, args).toCompletableFuture();
+              }
+              return CompletableFuture.<T>failedFuture(Failures.unwrap(error));
+            })
+        .thenCompose(f -> f);
+  }
+}
