@@ -314,7 +314,14 @@ public final class RedMutex implements AutoCloseable {
         }
         Durations.check("waitForReplicas timeout", replicaTimeout, Duration.ofMillis(1), lease);
       }
-      RedisURI redisUri = RedisUris.parse(uri, name);
+      List<RedisURI> clusterNodes =
+          RedisUris.isCluster(uri) ? RedisUris.parseCluster(uri, name) : List.of();
+      RedisURI redisUri = clusterNodes.isEmpty() ? RedisUris.parse(uri, name) : clusterNodes.get(0);
+      if (!clusterNodes.isEmpty() && replicas > 0) {
+        throw new IllegalArgumentException(
+            "waitForReplicas is not supported on a Redis Cluster yet; use it with redis:// or"
+                + " redis-sentinel://");
+      }
       if (sentinelCredentials != null) {
         if (redisUri.getSentinels().isEmpty()) {
           throw new IllegalArgumentException(
@@ -326,6 +333,7 @@ public final class RedMutex implements AutoCloseable {
       Settings settings =
           new Settings(
               redisUri,
+              clusterNodes,
               lease,
               prefix,
               timeout,

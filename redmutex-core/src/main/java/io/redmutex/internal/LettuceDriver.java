@@ -4,10 +4,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -19,13 +16,11 @@ import io.lettuce.core.resource.ClientResources;
 import io.redmutex.InsufficientReplicasException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +50,8 @@ final class LettuceDriver implements LockDriver {
   private volatile StatefulRedisConnection<String, String> connection;
   private volatile RedisAsyncCommands<String, String> commands;
 
-  private final Object pubSubLock = new Object();
-  private CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub; // guarded
-  private CompletableFuture<Void> pendingPubSubOps = CompletableFuture.completedFuture(null);
+  private final PubSubLink<StatefulRedisPubSubConnection<String, String>> pubSub =
+      new PubSubLink<>(this::openPubSub);
   private volatile Consumer<String> wakeUps = channel -> {};
 
   /**
@@ -271,41 +265,7 @@ final class LettuceDriver implements LockDriver {
 
   @Override
   public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
-    ScanArgs args = ScanArgs.Builder.matches(pattern).limit(1000);
-    return scanFrom(ScanCursor.INITIAL, args, new ArrayList<>(), limit)
-        .thenCompose(keys -> keepStrings(keys, limit));
-  }
-
-  private CompletableFuture<List<String>> scanFrom(
-      ScanCursor cursor, ScanArgs args, List<String> found, int limit) {
-    return commands
-        .scan(cursor, args)
-        .toCompletableFuture()
-        .thenCompose(
-            page -> {
-              found.addAll(page.getKeys());
-              if (page.isFinished() || found.size() >= limit) {
-                return CompletableFuture.completedFuture(found);
-              }
-              return scanFrom(page, args, found, limit);
-            });
-  }
-
-  private CompletableFuture<List<String>> keepStrings(List<String> keys, int limit) {
-    RedisAsyncCommands<String, String> on = commands;
-    List<CompletableFuture<String>> types =
-        keys.stream().map(k -> on.type(k).toCompletableFuture()).toList();
-    return CompletableFuture.allOf(types.toArray(CompletableFuture[]::new))
-        .thenApply(
-            done -> {
-              List<String> strings = new ArrayList<>();
-              for (int i = 0; i < keys.size() && strings.size() < limit; i++) {
-                if ("string".equals(types.get(i).join())) {
-                  strings.add(keys.get(i));
-                }
-              }
-              return strings;
-            });
+    return KeyScan.strings(commands, pattern, limit);
   }
 
   @Override
@@ -315,67 +275,45 @@ final class LettuceDriver implements LockDriver {
 
   @Override
   public CompletableFuture<Void> subscribe(String channel) {
-    return onPubSub(c -> c.async().subscribe(channel));
+    return pubSub.run(c -> c.async().subscribe(channel).toCompletableFuture());
   }
 
   @Override
   public CompletableFuture<Void> unsubscribe(String channel) {
-    return onPubSub(c -> c.async().unsubscribe(channel));
+    return pubSub.run(c -> c.async().unsubscribe(channel).toCompletableFuture());
   }
 
   /**
-   * Runs {@code op} on the pub/sub connection, in call order: while the connection is being opened,
-   * operations queue behind each other (a SUBSCRIBE must not overtake an UNSUBSCRIBE).
+   * Opens the pub/sub connection. Replicas get every PUBLISH too, so a subscription left on a
+   * demoted master still hears releases.
    */
-  private CompletableFuture<Void> onPubSub(
-      Function<StatefulRedisPubSubConnection<String, String>, RedisFuture<Void>> op) {
-    synchronized (pubSubLock) {
-      CompletableFuture<StatefulRedisPubSubConnection<String, String>> conn = pubSub();
-      if (conn.isDone() && !conn.isCompletedExceptionally() && pendingPubSubOps.isDone()) {
-        return op.apply(conn.join()).toCompletableFuture();
-      }
-      CompletableFuture<Void> result =
-          pendingPubSubOps
-              .thenCompose(ignored -> conn)
-              .thenCompose(c -> op.apply(c).toCompletableFuture());
-      pendingPubSubOps = result.handle((ignored, error) -> null);
-      return result;
-    }
-  }
-
-  private CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub() {
-    synchronized (pubSubLock) {
-      if (pubSub == null || pubSub.isCompletedExceptionally()) {
-        // Asynchronous: this runs on I/O threads, which must never block on a connect. Replicas
-        // get every PUBLISH too, so a subscription left on a demoted master still hears releases.
-        pubSub =
-            client
-                .connectPubSubAsync(StringCodec.UTF8, uri)
-                .toCompletableFuture()
-                .thenApply(
-                    c -> {
-                      c.addListener(
-                          new RedisPubSubAdapter<>() {
-                            @Override
-                            public void message(String channel, String message) {
-                              wakeUps.accept(channel);
-                            }
-                          });
-                      return c;
-                    });
-        pubSub.whenComplete(
-            (c, e) -> {
-              if (e != null) {
-                log.warn(
-                    "redmutex: cannot open the pub/sub connection to {}; waiters fall back to"
-                        + " timed retries: {}",
-                    describe(),
-                    Failures.rootMessage(e));
-              }
-            });
-      }
-      return pubSub;
-    }
+  private CompletableFuture<StatefulRedisPubSubConnection<String, String>> openPubSub() {
+    CompletableFuture<StatefulRedisPubSubConnection<String, String>> opened =
+        client
+            .connectPubSubAsync(StringCodec.UTF8, uri)
+            .toCompletableFuture()
+            .thenApply(
+                c -> {
+                  c.addListener(
+                      new RedisPubSubAdapter<>() {
+                        @Override
+                        public void message(String channel, String message) {
+                          wakeUps.accept(channel);
+                        }
+                      });
+                  return c;
+                });
+    opened.whenComplete(
+        (c, e) -> {
+          if (e != null) {
+            log.warn(
+                "redmutex: cannot open the pub/sub connection to {}; waiters fall back to"
+                    + " timed retries: {}",
+                describe(),
+                Failures.rootMessage(e));
+          }
+        });
+    return opened;
   }
 
   @Override
@@ -397,11 +335,7 @@ final class LettuceDriver implements LockDriver {
     if (replicated != null) {
       replicated.close();
     }
-    synchronized (pubSubLock) {
-      if (pubSub != null) {
-        pubSub.thenAccept(StatefulRedisPubSubConnection::close);
-      }
-    }
+    pubSub.close(StatefulRedisPubSubConnection::closeAsync);
     connection.close();
     shutdownClient();
   }

@@ -62,11 +62,13 @@ public final class LockEngine implements AutoCloseable {
   public LockEngine(Settings settings) {
     this.settings = settings;
     this.driver =
-        new LettuceDriver(
-            settings.uri(),
-            settings.commandTimeout(),
-            settings.waitForReplicas(),
-            settings.replicaTimeout());
+        settings.clusterNodes().isEmpty()
+            ? new LettuceDriver(
+                settings.uri(),
+                settings.commandTimeout(),
+                settings.waitForReplicas(),
+                settings.replicaTimeout())
+            : new ClusterDriver(settings.clusterNodes(), settings.commandTimeout());
     int id = instances.incrementAndGet();
     this.scheduler =
         new ScheduledThreadPoolExecutor(

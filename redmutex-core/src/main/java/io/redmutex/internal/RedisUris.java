@@ -5,6 +5,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.StaticCredentialsProvider;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -36,12 +38,15 @@ public final class RedisUris {
     String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
     boolean sentinel = scheme.equals("redis-sentinel") || scheme.equals("rediss-sentinel");
     if (!scheme.equals("redis") && !scheme.equals("rediss") && !sentinel) {
+      if (isCluster(uri)) {
+        return parseCluster(uri, clientName).get(0);
+      }
       throw new IllegalArgumentException(
           "unknown Redis URI scheme '"
               + scheme
               + "' in '"
               + redact(uri)
-              + "': use redis://, rediss:// (TLS) or redis-sentinel://");
+              + "': use redis://, rediss:// (TLS), redis-sentinel:// or redis-cluster://");
     }
     if (!sentinel) {
       try {
@@ -75,6 +80,61 @@ public final class RedisUris {
       withSentinelCredentials(parsed, parsed.getCredentialsProvider());
     }
     return parsed;
+  }
+
+  /**
+   * Whether {@code uri} names a Redis Cluster: {@code redis-cluster://} or {@code
+   * rediss-cluster://}.
+   */
+  public static boolean isCluster(String uri) {
+    String lower = uri.toLowerCase(Locale.ROOT);
+    return lower.startsWith("redis-cluster://") || lower.startsWith("rediss-cluster://");
+  }
+
+  /**
+   * Parses {@code redis-cluster://[[user:]password@]host:port[,host:port...]} (or {@code
+   * rediss-cluster://} for TLS) into one URI per seed node, each with the credentials.
+   *
+   * @throws IllegalArgumentException if malformed
+   */
+  public static List<RedisURI> parseCluster(String uri, String clientName) {
+    Objects.requireNonNull(uri, "Redis URI must not be null");
+    if (!isCluster(uri)) {
+      throw new IllegalArgumentException(
+          "a cluster URI starts with redis-cluster://, was '" + redact(uri) + "'");
+    }
+    int schemeEnd = uri.indexOf("://");
+    String nodeScheme =
+        uri.substring(0, schemeEnd).toLowerCase(Locale.ROOT).startsWith("rediss")
+            ? "rediss://"
+            : "redis://";
+    String rest = uri.substring(schemeEnd + 3);
+    int slash = rest.indexOf('/');
+    if (slash >= 0) {
+      rest = rest.substring(0, slash); // a cluster has only database 0
+    }
+    int at = rest.lastIndexOf('@');
+    String userInfo = at < 0 ? "" : rest.substring(0, at + 1);
+    String hosts = rest.substring(at + 1);
+    if (hosts.isEmpty()) {
+      throw new IllegalArgumentException("cluster URI '" + redact(uri) + "' names no node");
+    }
+    List<RedisURI> seeds = new ArrayList<>();
+    for (String host : hosts.split(",")) {
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("cluster URI '" + redact(uri) + "' has an empty node");
+      }
+      try {
+        RedisURI seed = RedisURI.create(nodeScheme + userInfo + host.trim());
+        seed.setClientName(clientName);
+        seeds.add(seed);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "malformed node '" + host + "' in cluster URI '" + redact(uri) + "': " + e.getMessage(),
+            e);
+      }
+    }
+    return seeds;
   }
 
   /** Sets the credentials used to authenticate to the Sentinels of {@code uri}. */

@@ -3,11 +3,13 @@ package io.redmutex.internal;
 import io.lettuce.core.RedisURI;
 import io.redmutex.LockListener;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A client's validated configuration, as built by {@code RedMutex.Builder}.
  *
- * @param uri where Redis is, with credentials
+ * @param uri where Redis is, with credentials (for a cluster: the first seed node)
+ * @param clusterNodes the seed nodes of a Redis Cluster; empty for one master
  * @param leaseTime time to live of a lease between renewals
  * @param keyPrefix prepended to every lock name to form its key
  * @param commandTimeout how long one Redis command may take before its outcome counts as unknown
@@ -18,6 +20,7 @@ import java.time.Duration;
  */
 public record Settings(
     RedisURI uri,
+    List<RedisURI> clusterNodes,
     Duration leaseTime,
     String keyPrefix,
     Duration commandTimeout,

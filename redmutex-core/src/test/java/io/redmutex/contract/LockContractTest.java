@@ -554,7 +554,7 @@ public abstract class LockContractTest {
 
   @Test
   void list_findsLocksByPattern_andForceReleaseBreaksOne() {
-    RedMutex a = client();
+    RedMutex a = client(b -> b.leaseTime(Duration.ofMillis(600)));
     Lease one = a.acquire(name + ":1", Duration.ZERO);
     a.acquire(name + ":2", Duration.ZERO);
 
