@@ -1,6 +1,7 @@
 package io.redmutex.contract;
 
 import io.redmutex.testkit.RedisServer;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -26,5 +27,10 @@ class StandaloneLockContractTest extends LockContractTest {
   @Override
   protected String admin(String... args) {
     return redis.command(args);
+  }
+
+  @Override
+  protected List<String> clientLists() {
+    return List.of(redis.command("CLIENT", "LIST"));
   }
 }
