@@ -182,7 +182,10 @@ public final class RedMutex implements AutoCloseable {
 
     private Builder() {}
 
-    /** Where Redis is: {@code redis://[[user:]password@]host[:port][/db]} or {@code rediss://}. */
+    /**
+     * Where Redis is: {@code redis://}, {@code rediss://}, {@code redis-sentinel://} or {@code
+     * redis-cluster://}, as {@link RedMutex#connect(String)} describes.
+     */
     public Builder uri(String uri) {
       this.uri = once("uri", this.uri, Objects.requireNonNull(uri, "uri"));
       return this;

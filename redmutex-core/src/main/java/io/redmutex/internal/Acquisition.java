@@ -39,6 +39,7 @@ final class Acquisition {
   private ScheduledFuture<?> retryTimer;
   private ScheduledFuture<?> deadlineTimer;
   private boolean takeInDoubt;
+  private boolean claimed; // for a hand-off, whose outcome decides who releases our token
   private int failuresInARow;
   private Throwable lastFailure;
 
@@ -60,6 +61,14 @@ final class Acquisition {
 
   Deadline deadline() {
     return deadline;
+  }
+
+  String token() {
+    return token;
+  }
+
+  long leaseMillis() {
+    return leaseMillis;
   }
 
   void start() {
@@ -178,6 +187,55 @@ final class Acquisition {
     return Math.min(delay, remainingNanos);
   }
 
+  /**
+   * Claims this parked waiter for a direct hand-off (see {@link WakeUps.Channel#claimForHandOff});
+   * false if it no longer waits. Until {@link #handedOver} or {@link #unclaim}, neither a release
+   * message nor its timer wakes it; if it gives up meanwhile, its token is released.
+   */
+  boolean claim() {
+    synchronized (this) {
+      if (!parked || result.isDone()) {
+        return false;
+      }
+      parked = false;
+      cancelRetryTimer();
+      claimed = true;
+      return true;
+    }
+  }
+
+  /**
+   * The lock was handed to this waiter's token, with {@code fencingToken}. If the waiter gave up
+   * meanwhile, the lock is released.
+   */
+  void handedOver(long fencingToken, long sentAt) {
+    synchronized (this) {
+      claimed = false;
+    }
+    onAnswer(TakeResult.acquired(fencingToken), null, -1, sentAt);
+  }
+
+  /**
+   * The hand-off did not happen, or ({@code inDoubt}) its outcome is unknown: take the lock again
+   * now, with the same token, so that a hand-off that did happen is found. If the waiter gave up
+   * meanwhile, a hand-off in doubt is undone by releasing the token.
+   */
+  void unclaim(boolean inDoubt) {
+    synchronized (this) {
+      claimed = false;
+      if (result.isDone()) {
+        if (inDoubt) {
+          engine.releaseQuietly(keys, token);
+        }
+        return;
+      }
+      if (inDoubt) {
+        takeInDoubt = true;
+      }
+    }
+    attempt();
+  }
+
   /** Called by {@link WakeUps} on a release; false if this acquisition no longer waits. */
   boolean wake() {
     synchronized (this) {
@@ -222,7 +280,9 @@ final class Acquisition {
       return;
     }
     cleanUp();
-    if (takeInDoubt) {
+    // While claimed, the hand-off's outcome decides (handedOver / unclaim): a release sent now
+    // could overtake the hand-off and leave the lock to a token nobody holds.
+    if (takeInDoubt && !claimed) {
       engine.releaseQuietly(keys, token);
     }
     engine.acquireFailed(keys.name(), deadline.elapsed(), e);

@@ -90,6 +90,17 @@ final class ClusterDriver implements LockDriver {
   }
 
   @Override
+  public CompletableFuture<TakeResult> handOff(
+      LockKeys keys, String from, String to, long leaseMillis, String holder) {
+    return scripts.handOff(keys, from, to, leaseMillis, holder);
+  }
+
+  @Override
+  public boolean canHandOff() {
+    return true;
+  }
+
+  @Override
   public CompletableFuture<Boolean> release(LockKeys keys, String token) {
     return scripts.release(keys, token);
   }

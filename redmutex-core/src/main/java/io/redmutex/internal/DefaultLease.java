@@ -209,7 +209,7 @@ final class DefaultLease implements Lease {
     }
     // Renewal stops before the release is sent, whatever happens next.
     engine.renewer().cancel(this);
-    boolean deleted = engine.awaitCommand(engine.driver().release(keys, token), "release", name());
+    boolean deleted = engine.giveBack(this);
     if (before == State.HELD && !deleted) {
       log.warn(
           "redmutex: lock '{}' (fencing token {}) was lost before release", name(), fencingToken);

@@ -200,6 +200,17 @@ final class LettuceDriver implements LockDriver {
   }
 
   @Override
+  public CompletableFuture<TakeResult> handOff(
+      LockKeys keys, String from, String to, long leaseMillis, String holder) {
+    return watched(scripts.handOff(keys, from, to, leaseMillis, holder));
+  }
+
+  @Override
+  public boolean canHandOff() {
+    return replicated == null;
+  }
+
+  @Override
   public CompletableFuture<Boolean> release(LockKeys keys, String token) {
     if (replicated == null) {
       return watched(scripts.release(keys, token));

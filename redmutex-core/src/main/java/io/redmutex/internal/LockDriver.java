@@ -17,6 +17,17 @@ interface LockDriver extends AutoCloseable {
    */
   CompletableFuture<TakeResult> take(LockKeys keys, String token, long leaseMillis, String holder);
 
+  /**
+   * Hands the lock from token {@code from} straight to token {@code to}, with a new fencing token,
+   * if {@code from} still holds it; {@code acquired()} is false when it did not. Only when {@link
+   * #canHandOff()}.
+   */
+  CompletableFuture<TakeResult> handOff(
+      LockKeys keys, String from, String to, long leaseMillis, String holder);
+
+  /** Whether {@link #handOff} may be used (not with replication-safe writes, which WAIT each). */
+  boolean canHandOff();
+
   /** Deletes the key if it holds {@code token} and announces it; true when deleted. */
   CompletableFuture<Boolean> release(LockKeys keys, String token);
 

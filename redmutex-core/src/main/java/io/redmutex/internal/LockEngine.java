@@ -350,6 +350,40 @@ public final class LockEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Gives a lease back: straight to a waiter of this client when one is parked (one round trip, and
+   * the waiter needs none), else by compare-and-delete, which wakes the waiters.
+   *
+   * @return whether the lease still held the lock
+   */
+  boolean giveBack(DefaultLease lease) {
+    LockKeys keys = lease.keys();
+    Acquisition next = driver.canHandOff() ? wakeUps.claimForHandOff(keys.channel()) : null;
+    if (next == null) {
+      return awaitCommand(driver.release(keys, lease.token()), "release", keys.name());
+    }
+    long sentAt = clock().nanoTime();
+    TakeResult handed;
+    try {
+      handed =
+          awaitCommand(
+              driver.handOff(
+                  keys, lease.token(), next.token(), next.leaseMillis(), holderDescription),
+              "release",
+              keys.name());
+    } catch (RuntimeException e) {
+      next.unclaim(true); // its take, with the same token, finds out whether it was handed over
+      releaseQuietly(keys, lease.token());
+      throw e;
+    }
+    if (handed.acquired()) {
+      next.handedOver(handed.fencingToken(), sentAt);
+      return true;
+    }
+    next.unclaim(false);
+    return false;
+  }
+
   /** Compare-and-delete without waiting for the answer; for tokens whose take was in doubt. */
   void releaseQuietly(LockKeys keys, String token) {
     driver

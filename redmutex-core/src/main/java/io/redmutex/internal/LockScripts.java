@@ -48,6 +48,21 @@ final class LockScripts {
                     : TakeResult.busy(reply.get(1)));
   }
 
+  CompletableFuture<TakeResult> handOff(
+      LockKeys keys, String from, String to, long leaseMillis, String holder) {
+    return this.<List<Long>>eval(
+            Script.HAND_OFF,
+            ScriptOutputType.MULTI,
+            new String[] {keys.key(), keys.fenceKey()},
+            from,
+            to,
+            Long.toString(leaseMillis),
+            Long.toString(leaseMillis + FENCE_TTL_EXTRA_MILLIS),
+            holder)
+        .thenApply(
+            reply -> reply.get(0) == 1L ? TakeResult.acquired(reply.get(1)) : TakeResult.busy(0));
+  }
+
   CompletableFuture<Boolean> release(LockKeys keys, String token) {
     return this.<Long>eval(
             Script.RELEASE,

@@ -16,6 +16,7 @@ record Script(String name, String body, String sha) {
   static final Script EXTEND = load("extend.lua");
   static final Script INSPECT = load("inspect.lua");
   static final Script BREAK = load("break.lua");
+  static final Script HAND_OFF = load("handoff.lua");
 
   private static Script load(String resource) {
     try (InputStream in = Script.class.getResourceAsStream(resource)) {

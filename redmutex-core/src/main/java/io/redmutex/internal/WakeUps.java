@@ -17,6 +17,12 @@ import java.util.concurrent.CompletableFuture;
  */
 final class WakeUps {
 
+  /**
+   * How many times in a row a client hands a lock to its own waiters before it really releases it
+   * (lock cohorting, bounded so that other clients are not starved).
+   */
+  static final int MAX_HAND_OFFS_IN_A_ROW = 8;
+
   /** One lock name's subscription, shared by its local waiters. */
   static final class Channel {
     private final String name;
@@ -24,6 +30,7 @@ final class WakeUps {
     private final ArrayDeque<Acquisition> parked = new ArrayDeque<>(); // guarded by this
     private int users; // guarded by WakeUps.this
     private long releases; // guarded by this
+    private int handOffsInARow; // guarded by this
 
     private Channel(String name, CompletableFuture<Void> subscribed) {
       this.name = name;
@@ -54,6 +61,34 @@ final class WakeUps {
 
     synchronized void unpark(Acquisition waiter) {
       parked.remove(waiter);
+    }
+
+    /**
+     * Claims the longest-parked waiter for a direct hand-off, or returns null: when none is parked,
+     * or when this client has handed the lock on {@link #MAX_HAND_OFFS_IN_A_ROW} times in a row
+     * (the next release then really releases, so that waiters in other clients get their turn).
+     */
+    Acquisition claimForHandOff() {
+      while (true) {
+        Acquisition next;
+        synchronized (this) {
+          if (handOffsInARow >= MAX_HAND_OFFS_IN_A_ROW) {
+            handOffsInARow = 0;
+            return null;
+          }
+          next = parked.pollFirst();
+          if (next == null) {
+            handOffsInARow = 0;
+            return null;
+          }
+        }
+        if (next.claim()) {
+          synchronized (this) {
+            handOffsInARow++;
+          }
+          return next;
+        }
+      }
     }
 
     private void announce() {
@@ -111,6 +146,15 @@ final class WakeUps {
     if (c != null) {
       c.announce();
     }
+  }
+
+  /** A parked waiter of this client for {@code channel}, claimed for a hand-off, or null. */
+  Acquisition claimForHandOff(String channel) {
+    Channel c;
+    synchronized (this) {
+      c = channels.get(channel);
+    }
+    return c == null ? null : c.claimForHandOff();
   }
 
   /** Number of lock names with local waiters; for tests and diagnostics. */

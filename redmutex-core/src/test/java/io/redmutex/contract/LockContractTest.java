@@ -56,11 +56,18 @@ public abstract class LockContractTest {
 
   /** Sums {@code calls} of EVAL and EVALSHA in {@code INFO commandstats} over the masters. */
   protected long scriptCalls() {
+    return calls("eval", "evalsha");
+  }
+
+  /** Sums {@code calls} of these commands (also when run by scripts) over the masters. */
+  protected long calls(String... commands) {
     long calls = 0;
     for (String line : admin("INFO", "commandstats").split("[\\r\\n]+")) {
-      if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
-        String field = line.substring(line.indexOf("calls=") + 6);
-        calls += Long.parseLong(field.substring(0, field.indexOf(',')));
+      for (String command : commands) {
+        if (line.startsWith("cmdstat_" + command + ":")) {
+          String field = line.substring(line.indexOf("calls=") + 6);
+          calls += Long.parseLong(field.substring(0, field.indexOf(',')));
+        }
       }
     }
     return calls;
@@ -392,6 +399,62 @@ public abstract class LockContractTest {
     synchronized (counter) {
       assertThat(counter[0]).isEqualTo(threads * rounds);
     }
+  }
+
+  // ---- hand-off to waiters of the same client ----
+
+  @Test
+  void release_withAWaiterInTheSameClient_handsTheLockOverInOneRoundTrip() throws Exception {
+    RedMutex a = client();
+    Lease first = a.acquire(name, Duration.ZERO);
+    CompletableFuture<Lease> waiter = a.acquireAsync(name, scaled(Duration.ofSeconds(20)));
+    await().until(() -> someoneWaitsFor(name));
+    long before = scriptCalls();
+
+    first.release();
+    Lease second = waiter.get(scaled(Duration.ofSeconds(20)).toMillis(), TimeUnit.MILLISECONDS);
+
+    assertThat(scriptCalls() - before).isEqualTo(1); // the hand-off; the waiter sent nothing
+    assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+    assertThat(client().inspect(name).fencingToken()).isEqualTo(second.fencingToken());
+    second.release();
+    assertThat(admin("EXISTS", name)).isEqualTo("0");
+  }
+
+  @Test
+  void handOffs_areBoundedInARow_thenTheLockIsReallyReleased_forOtherClients() throws Exception {
+    RedMutex a = client();
+    Lease current = a.acquire(name, Duration.ZERO);
+    long takesBefore = scriptCalls();
+    List<CompletableFuture<Lease>> waiters = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      waiters.add(a.acquireAsync(name, scaled(Duration.ofSeconds(60))));
+    }
+    // Each waiter takes once, subscribes, takes again, then parks.
+    await().until(() -> scriptCalls() >= takesBefore + 24);
+    long publishesBefore = calls("publish", "spublish");
+
+    for (int handOff = 1; handOff <= 8; handOff++) {
+      current.release();
+      current = nextHolder(waiters);
+      assertThat(calls("publish", "spublish"))
+          .as("hand-off %d", handOff)
+          .isEqualTo(publishesBefore);
+    }
+    current.release(); // the ninth release in a row really releases, and announces it
+
+    assertThat(calls("publish", "spublish")).isEqualTo(publishesBefore + 1);
+    nextHolder(waiters).release();
+  }
+
+  /** Waits for the one waiter that got the lock, and removes it from the list. */
+  private static Lease nextHolder(List<CompletableFuture<Lease>> waiters) {
+    await().until(() -> waiters.stream().anyMatch(CompletableFuture::isDone));
+    CompletableFuture<Lease> done =
+        waiters.stream().filter(CompletableFuture::isDone).findFirst().orElseThrow();
+    waiters.remove(done);
+    assertThat(waiters.stream().filter(CompletableFuture::isDone)).isEmpty();
+    return done.join();
   }
 
   // ---- the Lock view ----

@@ -1,0 +1,20 @@
+-- redmutex: give the lock straight to a waiter of the same client, in one round trip, instead of
+-- releasing it and having the waiter take it again (two more round trips and a wake-up message).
+-- KEYS[1] lock key; KEYS[2] fence hash
+-- ARGV[1] releasing token; ARGV[2] receiving token; ARGV[3] lease time in ms;
+-- ARGV[4] time to live of the fence hash in ms; ARGV[5] who receives it, for operators
+-- Returns {1, fencing token of the receiver} when handed over (the receiver's lease is a new
+-- acquisition with a new, larger fencing token), or {0, 0} when the releasing token no longer
+-- held the lock (nothing was changed).
+if redis.replicate_commands then redis.replicate_commands() end
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return {0, 0}
+end
+local now = redis.call('TIME')
+local fence = tonumber(now[1]) * 1000000 + tonumber(now[2])
+local last = tonumber(redis.call('HGET', KEYS[2], 'fence'))
+if last and last >= fence then fence = last + 1 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+redis.call('HSET', KEYS[2], 'fence', string.format('%.0f', fence), 'owner', ARGV[2], 'holder', ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return {1, fence}
