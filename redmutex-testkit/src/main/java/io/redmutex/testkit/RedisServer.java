@@ -303,6 +303,25 @@ public final class RedisServer implements Closeable {
     return Replies.info((String) call(timeout, "INFO", section));
   }
 
+  /** Closes each server, and throws the first failure once all were tried. */
+  static void closeAll(List<RedisServer> servers) {
+    RuntimeException failure = null;
+    for (RedisServer server : servers) {
+      try {
+        server.close();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
   /** For the JVM shutdown hook: kills without taking the lock, which a stuck thread may hold. */
   void killOnShutdown() {
     ServerProcess current = process;

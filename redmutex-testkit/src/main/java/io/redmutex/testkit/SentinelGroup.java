@@ -336,7 +336,7 @@ public final class SentinelGroup implements Closeable {
     }
     List<RedisServer> all = new ArrayList<>(sentinels);
     all.addAll(dataNodes);
-    closeAll(all);
+    RedisServer.closeAll(all);
   }
 
   @Override
@@ -454,25 +454,6 @@ public final class SentinelGroup implements Closeable {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** Closes each server, and throws the first failure once all were tried. */
-  static void closeAll(List<RedisServer> servers) {
-    RuntimeException failure = null;
-    for (RedisServer server : servers) {
-      try {
-        server.close();
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
-  }
-
   private static SentinelGroup startNew(Builder builder) {
     String password = builder.password == null ? DEFAULT_PASSWORD : builder.password;
     String masterName = builder.masterName == null ? DEFAULT_MASTER_NAME : builder.masterName;
@@ -503,7 +484,7 @@ public final class SentinelGroup implements Closeable {
       List<RedisServer> started = new ArrayList<>(sentinels);
       started.addAll(dataNodes);
       try {
-        closeAll(started);
+        RedisServer.closeAll(started);
       } catch (RuntimeException suppressed) {
         e.addSuppressed(suppressed);
       }
