@@ -46,19 +46,25 @@ public final class RedisServer implements Closeable {
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(10);
   private static final int FREE_PORT_ATTEMPTS = 5;
 
+  /** Redis Cluster listens for its bus on the data port plus this. */
+  static final int CLUSTER_BUS_OFFSET = 10000;
+
   private final RedisBinary binary;
   private final ServerDirectory directory;
   private final String password;
   private final int port;
+  private final boolean sentinel;
   private volatile ServerProcess process; // written under the lock; read unlocked by the hook
   private boolean paused; // guarded by this
   private boolean closed; // guarded by this
 
-  private RedisServer(RedisBinary binary, ServerDirectory directory, String password, int port) {
+  private RedisServer(
+      RedisBinary binary, ServerDirectory directory, String password, int port, boolean sentinel) {
     this.binary = binary;
     this.directory = directory;
     this.password = password;
     this.port = port;
+    this.sentinel = sentinel;
   }
 
   /** Starts a server with the defaults: a free port, no password, no extra configuration. */
@@ -255,6 +261,7 @@ public final class RedisServer implements Closeable {
         + HOST
         + ":"
         + port
+        + (sentinel ? ", sentinel" : "")
         + (current == null ? "" : ", pid " + current.pid())
         + ", "
         + binary
@@ -266,6 +273,53 @@ public final class RedisServer implements Closeable {
   /** The server's working directory, deleted by {@link #close()}. */
   Path directory() {
     return directory.path();
+  }
+
+  /** True if this process runs as a Sentinel ({@code --sentinel}). */
+  boolean isSentinel() {
+    return sentinel;
+  }
+
+  /** True while the process is frozen by {@link #pause()}. */
+  synchronized boolean isPaused() {
+    return paused;
+  }
+
+  /**
+   * Like {@link #command(String...)}, with the reply as {@link ReplyOutput} assembles it (strings,
+   * numbers, lists) and a timeout of the caller's choosing, scaled here.
+   */
+  Object call(Duration timeout, String... args) {
+    synchronized (this) {
+      requireOpen("run a command on");
+    }
+    RedisURI uri = redisUri();
+    uri.setTimeout(Timing.scaled(timeout));
+    return AdminClient.call(uri, args);
+  }
+
+  /** One section of {@code INFO} as name/value pairs. */
+  Map<String, String> info(Duration timeout, String section) {
+    return Replies.info((String) call(timeout, "INFO", section));
+  }
+
+  /** Closes each server, and throws the first failure once all were tried. */
+  static void closeAll(List<RedisServer> servers) {
+    RuntimeException failure = null;
+    for (RedisServer server : servers) {
+      try {
+        server.close();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   /** For the JVM shutdown hook: kills without taking the lock, which a stuck thread may hold. */
@@ -290,8 +344,8 @@ public final class RedisServer implements Closeable {
     RedisServer server = null;
     try {
       for (int attempt = 1; ; attempt++) {
-        int port = builder.port != 0 ? builder.port : freePort();
-        server = new RedisServer(binary, directory, builder.password, port);
+        int port = builder.port != 0 ? builder.port : freePort(builder.clusterBus);
+        server = new RedisServer(binary, directory, builder.password, port, builder.sentinel);
         directory.writeConfig(
             RedisConfig.render(
                 port, directory.path(), builder.password, binary.majorVersion(), builder.config));
@@ -331,7 +385,9 @@ public final class RedisServer implements Closeable {
         throw new IllegalStateException("The JVM is shutting down; not starting " + this);
       }
       long logOffset = directory.logSize();
-      process = ServerProcess.spawn(binary, directory, redisUri());
+      process =
+          ServerProcess.spawn(
+              binary, directory, redisUri(), sentinel ? List.of("--sentinel") : List.of());
       if (process.awaitReady(logOffset) == ServerProcess.Startup.READY) {
         return true;
       }
@@ -355,11 +411,35 @@ public final class RedisServer implements Closeable {
     }
   }
 
+  /**
+   * A free loopback port; with {@code clusterBus}, one whose cluster bus port (port + {@value
+   * #CLUSTER_BUS_OFFSET}) is free too. Another process may take either before the server binds
+   * them; the caller retries on another port then.
+   */
+  static int freePort(boolean clusterBus) {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = freePort();
+      if (!clusterBus
+          || (port + CLUSTER_BUS_OFFSET <= 65535 && isFree(port + CLUSTER_BUS_OFFSET))) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("Cannot find a free loopback port whose bus port is free");
+  }
+
   private static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new IllegalStateException("Cannot find a free loopback port", e);
+    }
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -373,9 +453,29 @@ public final class RedisServer implements Closeable {
     private String password;
     private int port;
     private Path binary;
+    private boolean sentinel;
+    private boolean clusterBus;
     private final List<Map.Entry<String, String>> config = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Runs the process as a Sentinel ({@code redis-server CONF --sentinel}); the caller adds the
+     * {@code sentinel ...} directives with {@link #config}. For {@link SentinelGroup}.
+     */
+    Builder sentinel() {
+      this.sentinel = true;
+      return this;
+    }
+
+    /**
+     * Picks a free port whose cluster bus port (port + 10000) is free as well. For {@link
+     * RedisClusterNodes}.
+     */
+    Builder clusterBus() {
+      this.clusterBus = true;
+      return this;
+    }
 
     /** Requires this password ({@code requirepass}). Default: none. Must not be empty. */
     public Builder password(String password) {

@@ -4,6 +4,8 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,10 +43,16 @@ final class ServerProcess {
    * Starts {@code binary} on the directory's config file, appending its output to the log.
    *
    * @param serverUri where the process will listen, with its password; used to probe it
+   * @param options command-line options after the config file, e.g. {@code --sentinel}
    */
-  static ServerProcess spawn(RedisBinary binary, ServerDirectory directory, RedisURI serverUri) {
+  static ServerProcess spawn(
+      RedisBinary binary, ServerDirectory directory, RedisURI serverUri, List<String> options) {
+    List<String> command = new ArrayList<>();
+    command.add(binary.path().toString());
+    command.add(directory.configFile().toString());
+    command.addAll(options);
     ProcessBuilder builder =
-        new ProcessBuilder(binary.path().toString(), directory.configFile().toString())
+        new ProcessBuilder(command)
             .directory(directory.path().toFile())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.logFile().toFile()));
