@@ -121,6 +121,10 @@ final class Acquisition {
         return; // gave up meanwhile; a take in doubt was released then
       }
       if (error != null) {
+        if (Failures.unwrap(error) instanceof LockException reported) {
+          fail(reported); // e.g. not enough replicas acknowledged: the driver gave it back
+          return;
+        }
         if (!Failures.isTransient(error)) {
           fail(
               new LockException(

@@ -59,6 +59,12 @@ public final class RedisUris {
             "malformed Redis URI '" + redact(uri) + "': " + e.getReason(), e);
       }
     }
+    if (sentinel && (uri.indexOf('#') < 0 || uri.endsWith("#"))) {
+      throw new IllegalArgumentException(
+          "Sentinel URI '"
+              + redact(uri)
+              + "' names no master: add it after '#', e.g. redis-sentinel://host:26379#mymaster");
+    }
     RedisURI parsed;
     try {
       parsed = RedisURI.create(uri);

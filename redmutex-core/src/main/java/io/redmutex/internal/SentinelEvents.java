@@ -18,6 +18,7 @@ final class SentinelEvents implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SentinelEvents.class);
 
   private final CompletableFuture<StatefulRedisPubSubConnection<String, String>> connection;
+  private volatile boolean closed;
 
   SentinelEvents(RedisClient client, RedisURI uri, Runnable onSwitch) {
     String master = uri.getSentinelMasterId();
@@ -26,7 +27,12 @@ final class SentinelEvents implements AutoCloseable {
     for (RedisURI sentinel : uri.getSentinels()) {
       attempt =
           attempt.exceptionallyCompose(
-              e -> client.connectPubSubAsync(StringCodec.UTF8, sentinel).toCompletableFuture());
+              e ->
+                  closed
+                      ? CompletableFuture.failedFuture(e)
+                      : client
+                          .connectPubSubAsync(StringCodec.UTF8, sentinel)
+                          .toCompletableFuture());
     }
     this.connection =
         attempt.thenCompose(
@@ -45,7 +51,7 @@ final class SentinelEvents implements AutoCloseable {
             });
     connection.whenComplete(
         (c, e) -> {
-          if (e != null) {
+          if (e != null && !closed) {
             log.warn(
                 "redmutex: cannot listen for +switch-master on any Sentinel; failovers are still"
                     + " noticed by their effects: {}",
@@ -56,6 +62,7 @@ final class SentinelEvents implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     connection.thenAccept(StatefulRedisPubSubConnection::closeAsync);
   }
 }
