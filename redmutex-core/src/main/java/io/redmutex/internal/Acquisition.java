@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The loop: take; if busy, join the lock's wake-up channel and, once subscribed, take again (so
  * a release between the first take and the subscription is not missed); then park until a release
- * is announced or the fallback timer fires (the holder's remaining TTL, at most {@link
- * #MAX_POLL_NANOS}), and take again. All takes of one acquisition carry the same token, so a
- * replayed or repeated take is harmless. If the acquisition ends without a lease while a take's
- * outcome is in doubt (timeout, lost connection, or it succeeded after the caller gave up), the
- * token is released, so no lock is left held by nobody.
+ * is announced or the fallback timer fires (the holder's remaining TTL; at most {@link
+ * #MAX_POLL_NANOS} for holders that do not announce releases), and take again. All takes of one
+ * acquisition carry the same token, so a replayed or repeated take is harmless. If the acquisition
+ * ends without a lease while a take's outcome is in doubt (timeout, lost connection, or it
+ * succeeded after the caller gave up), the token is released, so no lock is left held by nobody.
  */
 final class Acquisition {
   /** Fallback poll when no release is announced: holders in other languages do not announce. */
@@ -166,7 +166,7 @@ final class Acquisition {
         retryTimer =
             engine.schedule(
                 this::onRetryTimer,
-                fallbackDelayNanos(answer.holderTtlMillis(), deadline.remainingNanos()),
+                fallbackDelayNanos(answer, deadline.remainingNanos()),
                 TimeUnit.NANOSECONDS);
       }
     }
@@ -177,16 +177,21 @@ final class Acquisition {
 
   /**
    * How long to park before trying again without a release message: until the holder's key expires,
-   * but at most {@link #MAX_POLL_NANOS} and never past the deadline.
+   * and never past the deadline. A holder that does not announce its release (a client of another
+   * library) is polled at least every {@link #MAX_POLL_NANOS}.
    */
-  static long fallbackDelayNanos(long holderTtlMillis, long remainingNanos) {
+  static long fallbackDelayNanos(TakeResult busy, long remainingNanos) {
+    long ttl = busy.holderTtlMillis();
     long delay;
-    if (holderTtlMillis == -2) {
+    if (ttl == -2) {
       delay = 0; // the key vanished between our take and the PTTL inside it: try again at once
-    } else if (holderTtlMillis < 0) {
+    } else if (ttl < 0) {
       delay = MAX_POLL_NANOS; // a key without TTL, written by someone else
     } else {
-      delay = Math.min(MAX_POLL_NANOS, TimeUnit.MILLISECONDS.toNanos(holderTtlMillis + 1));
+      delay = TimeUnit.MILLISECONDS.toNanos(ttl + 1);
+      if (!busy.holderAnnounces()) {
+        delay = Math.min(delay, MAX_POLL_NANOS);
+      }
     }
     return Math.min(delay, remainingNanos);
   }

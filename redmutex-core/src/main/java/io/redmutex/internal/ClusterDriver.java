@@ -19,6 +19,7 @@ import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -44,6 +45,7 @@ final class ClusterDriver implements LockDriver {
   private final PubSubLink<StatefulRedisClusterPubSubConnection<String, String>> pubSub =
       new PubSubLink<>(this::openPubSub);
   private volatile Consumer<String> wakeUps = channel -> {};
+  private final AtomicBoolean refreshing = new AtomicBoolean();
 
   ClusterDriver(List<RedisURI> seeds, Duration commandTimeout) {
     this.seeds = seeds;
@@ -83,16 +85,34 @@ final class ClusterDriver implements LockDriver {
     this.scripts = new LockScripts(() -> commands, sharded);
   }
 
+  /**
+   * Asks for a fresh view of the cluster when an operation times out or loses its connection: the
+   * slot may have moved to a promoted replica before Lettuce's own triggers noticed.
+   */
+  private <T> CompletableFuture<T> watched(CompletableFuture<T> operation) {
+    operation.whenComplete(
+        (value, error) -> {
+          if (error != null
+              && Failures.isTransient(error)
+              && refreshing.compareAndSet(false, true)) {
+            client
+                .refreshPartitionsAsync()
+                .whenComplete((done, refreshError) -> refreshing.set(false));
+          }
+        });
+    return operation;
+  }
+
   @Override
   public CompletableFuture<TakeResult> take(
       LockKeys keys, String token, long leaseMillis, String holder) {
-    return scripts.take(keys, token, leaseMillis, holder);
+    return watched(scripts.take(keys, token, leaseMillis, holder));
   }
 
   @Override
   public CompletableFuture<TakeResult> handOff(
       LockKeys keys, String from, String to, long leaseMillis, String holder) {
-    return scripts.handOff(keys, from, to, leaseMillis, holder);
+    return watched(scripts.handOff(keys, from, to, leaseMillis, holder));
   }
 
   @Override
@@ -102,22 +122,22 @@ final class ClusterDriver implements LockDriver {
 
   @Override
   public CompletableFuture<Boolean> release(LockKeys keys, String token) {
-    return scripts.release(keys, token);
+    return watched(scripts.release(keys, token));
   }
 
   @Override
   public CompletableFuture<Boolean> extend(LockKeys keys, String token, long leaseMillis) {
-    return scripts.extend(keys, token, leaseMillis);
+    return watched(scripts.extend(keys, token, leaseMillis));
   }
 
   @Override
   public CompletableFuture<List<Object>> inspect(LockKeys keys) {
-    return scripts.inspect(keys);
+    return watched(scripts.inspect(keys));
   }
 
   @Override
   public CompletableFuture<String> breakLock(LockKeys keys) {
-    return scripts.breakLock(keys);
+    return watched(scripts.breakLock(keys));
   }
 
   @Override

@@ -143,7 +143,7 @@ final class DefaultLease implements Lease {
     }
     long sentAt = engine.clock().nanoTime();
     boolean extended =
-        engine.awaitCommand(engine.driver().extend(keys, token, millis), "extend", name());
+        engine.awaitRetrying(() -> engine.driver().extend(keys, token, millis), "extend", name());
     if (!extended) {
       markLost("its key expired, was deleted, or holds another owner's token");
       throw lostException("cannot extend");

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -360,7 +361,7 @@ public final class LockEngine implements AutoCloseable {
     LockKeys keys = lease.keys();
     Acquisition next = driver.canHandOff() ? wakeUps.claimForHandOff(keys.channel()) : null;
     if (next == null) {
-      return awaitCommand(driver.release(keys, lease.token()), "release", keys.name());
+      return awaitRetrying(() -> driver.release(keys, lease.token()), "release", keys.name());
     }
     long sentAt = clock().nanoTime();
     TakeResult handed;
@@ -398,6 +399,41 @@ public final class LockEngine implements AutoCloseable {
                     Failures.rootMessage(error));
               }
             });
+  }
+
+  /**
+   * Runs an idempotent command (a compare-and-delete, a compare-and-extend) and waits for it,
+   * trying again while Redis is unreachable, for up to twice the command timeout: right after a
+   * failover the first try may still go to the old master.
+   */
+  <T> T awaitRetrying(Supplier<CompletableFuture<T>> command, String operation, String name) {
+    long budget = settings.commandTimeout().toNanos() * 2;
+    long start = clock().nanoTime();
+    long backoffMillis = 20;
+    while (true) {
+      try {
+        return awaitCommand(command.get(), operation, name);
+      } catch (RedisUnavailableException e) {
+        if (clock().nanoTime() - start + TimeUnit.MILLISECONDS.toNanos(backoffMillis) > budget) {
+          throw e;
+        }
+        if (!sleepQuietly(backoffMillis)) {
+          throw e;
+        }
+        backoffMillis = Math.min(backoffMillis * 2, 250);
+      }
+    }
+  }
+
+  /** Sleeps; false if interrupted (the flag is set again). */
+  private static boolean sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /**

@@ -45,7 +45,7 @@ final class LockScripts {
             reply ->
                 reply.get(0) == 1L
                     ? TakeResult.acquired(reply.get(1))
-                    : TakeResult.busy(reply.get(1)));
+                    : TakeResult.busy(reply.get(1), reply.size() > 2 && reply.get(2) == 1L));
   }
 
   CompletableFuture<TakeResult> handOff(
@@ -60,7 +60,8 @@ final class LockScripts {
             Long.toString(leaseMillis + FENCE_TTL_EXTRA_MILLIS),
             holder)
         .thenApply(
-            reply -> reply.get(0) == 1L ? TakeResult.acquired(reply.get(1)) : TakeResult.busy(0));
+            reply ->
+                reply.get(0) == 1L ? TakeResult.acquired(reply.get(1)) : TakeResult.busy(0, true));
   }
 
   CompletableFuture<Boolean> release(LockKeys keys, String token) {

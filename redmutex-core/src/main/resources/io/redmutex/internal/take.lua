@@ -5,7 +5,8 @@
 -- ARGV[1] owner token; ARGV[2] lease time in ms; ARGV[3] time to live of the fence hash in ms;
 -- ARGV[4] who takes it, for operators (client name, host, pid)
 -- Returns {1, fencing token} when taken, also when this token already holds the lock (a replayed
--- take returns the fencing token it was first given), or {0, pttl of the holder} when busy.
+-- take returns the fencing token it was first given), or {0, pttl of the holder, 1 if the holder
+-- announces its release (a redmutex client) else 0} when busy.
 if redis.replicate_commands then redis.replicate_commands() end
 local holder = redis.call('GET', KEYS[1])
 if holder == ARGV[1] then
@@ -15,7 +16,11 @@ if holder == ARGV[1] then
     return {1, tonumber(redis.call('HGET', KEYS[2], 'fence'))}
   end
 elseif holder then
-  return {0, redis.call('PTTL', KEYS[1])}
+  -- Busy. Tell whether the holder is a redmutex client (it will announce its release) or a client
+  -- of another library (it will not, so waiters should poll).
+  local announces = 0
+  if redis.call('HGET', KEYS[2], 'owner') == holder then announces = 1 end
+  return {0, redis.call('PTTL', KEYS[1]), announces}
 end
 -- Hybrid counter: never below the server's clock in microseconds, so it keeps increasing even on
 -- a promoted replica that missed the last increments.

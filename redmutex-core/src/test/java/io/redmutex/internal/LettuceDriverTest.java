@@ -52,6 +52,12 @@ class LettuceDriverTest {
 
     assertThat(other.acquired()).isFalse();
     assertThat(other.holderTtlMillis()).isBetween(1L, 10_000L);
+    assertThat(other.holderAnnounces()).isTrue(); // a redmutex holder
+
+    redis.command("SET", "foreign", "python-token", "PX", "10000"); // e.g. redis-py's Lock
+    assertThat(driver.take(LockKeys.of("", "foreign"), "token-b", 10_000, "test").join())
+        .extracting(TakeResult::acquired, TakeResult::holderAnnounces)
+        .containsExactly(false, false);
   }
 
   @Test
