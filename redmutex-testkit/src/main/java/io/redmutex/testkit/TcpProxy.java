@@ -189,6 +189,11 @@ public final class TcpProxy implements Closeable {
     return partition != null;
   }
 
+  /** True until {@link #close()}: the listening socket is open. */
+  boolean isListening() {
+    return !listener.isClosed();
+  }
+
   /** How many client connections are open (forwarded or held). */
   public int connectionCount() {
     return links.size();

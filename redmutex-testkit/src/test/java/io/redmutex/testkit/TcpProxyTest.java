@@ -14,7 +14,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -206,8 +205,9 @@ class TcpProxyTest {
 
     assertThat(readLine(socket, (int) Timing.scaledMillis(5000))).isNull();
     socket.close();
-    assertThatThrownBy(() -> new Socket(proxy.host(), proxy.port()).close())
-        .isInstanceOf(ConnectException.class);
+    // Not "a connect is refused": on a shared machine another process may take the freed port.
+    assertThat(proxy.isListening()).isFalse();
+    assertThat(proxy.connectionCount()).isZero();
     assertThatThrownBy(() -> proxy.partition(TcpProxy.Mode.RESET))
         .isInstanceOf(IllegalStateException.class);
   }
