@@ -164,12 +164,14 @@ public final class TcpProxy implements Closeable {
    */
   public void partition(Mode mode) {
     Objects.requireNonNull(mode, "mode");
+    List<Link> open;
     synchronized (this) {
       requireOpen("partition");
       partition = mode;
+      open = List.copyOf(links);
     }
     if (mode == Mode.RESET) {
-      for (Link link : List.copyOf(links)) {
+      for (Link link : open) {
         link.reset();
       }
     }
@@ -242,17 +244,20 @@ public final class TcpProxy implements Closeable {
         }
         return;
       }
-      Mode mode;
-      synchronized (this) {
-        mode = closed ? Mode.RESET : partition;
-      }
-      if (mode == Mode.RESET) {
-        resetQuietly(client);
-        continue;
-      }
       Link link = new Link(client);
-      links.add(link);
-      link.start();
+      boolean refused;
+      synchronized (this) {
+        // Under the lock, so that a partition(RESET) either sees this link or is seen here.
+        refused = closed || partition == Mode.RESET;
+        if (!refused) {
+          links.add(link);
+        }
+      }
+      if (refused) {
+        resetQuietly(client);
+      } else {
+        link.start();
+      }
     }
   }
 
