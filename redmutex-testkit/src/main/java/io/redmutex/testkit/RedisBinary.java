@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *       aarch64, extracted once per JVM to a temporary directory.
  * </ol>
  *
- * <p>The same executable runs Sentinel ({@code redis-server --sentinel}), so a later Sentinel
- * fixture needs no second lookup.
+ * <p>The same executable runs Sentinel ({@code redis-server --sentinel}) and Redis Cluster nodes,
+ * so {@link SentinelGroup} and {@link RedisClusterNodes} need no second lookup and work with the
+ * embedded 6.2 too.
  *
  * <pre>{@code
  * RedisBinary redis = RedisBinary.find();
