@@ -218,6 +218,17 @@ final class ClusterDriver implements LockDriver {
                     public void smessage(RedisClusterNode node, String channel, String message) {
                       wakeUps.accept(channel);
                     }
+
+                    // Also after a reconnect, when releases may have been missed.
+                    @Override
+                    public void subscribed(RedisClusterNode node, String channel, long count) {
+                      wakeUps.accept(channel);
+                    }
+
+                    @Override
+                    public void ssubscribed(RedisClusterNode node, String channel, long count) {
+                      wakeUps.accept(channel);
+                    }
                   });
               return c;
             });

@@ -7,6 +7,7 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.redmutex.RedisUnavailableException;
 import java.io.IOException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -48,6 +49,7 @@ final class Failures {
         || t instanceof RedisConnectionException
         || t instanceof RedisCommandInterruptedException
         || t instanceof TimeoutException
+        || t instanceof CancellationException // its connection was closed under it (failover)
         || t instanceof IOException
         || t instanceof RedisException; // "Connection closed", "Connection disconnected", ...
   }

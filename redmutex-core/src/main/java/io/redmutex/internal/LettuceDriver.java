@@ -311,6 +311,13 @@ final class LettuceDriver implements LockDriver {
                         public void message(String channel, String message) {
                           wakeUps.accept(channel);
                         }
+
+                        @Override
+                        public void subscribed(String channel, long count) {
+                          // Also after a reconnect, when releases may have been missed: waiters
+                          // try again rather than sleep until the holder's lease runs out.
+                          wakeUps.accept(channel);
+                        }
                       });
                   return c;
                 });
