@@ -1,0 +1,88 @@
+package io.redmutex.bench;
+
+import java.time.Duration;
+import java.util.concurrent.locks.Lock;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.integration.redis.util.RedisLockRegistry;
+import org.springframework.integration.redis.util.RedisLockRegistry.RedisLockType;
+
+/**
+ * Spring Integration {@link RedisLockRegistry} over spring-data-redis's {@link
+ * LettuceConnectionFactory} (its default: one shared native connection), in its default spin mode
+ * or in pub/sub mode. The registry is built with a 30 s expiry (redmutex's and Redisson's lease
+ * time; Spring's default is 60 s) and, as by default, no renewal scheduler.
+ */
+final class SpringIntegrationLibrary implements Library {
+  static final Duration EXPIRE_AFTER = Duration.ofSeconds(30);
+  static final String REGISTRY_KEY = "lock";
+
+  private final RedisLockType type;
+
+  private SpringIntegrationLibrary(RedisLockType type) {
+    this.type = type;
+  }
+
+  /** The default mode: a waiter retries every 100 ms. */
+  static SpringIntegrationLibrary spin() {
+    return new SpringIntegrationLibrary(RedisLockType.SPIN_LOCK);
+  }
+
+  /** Waiters are woken by a message published on release. */
+  static SpringIntegrationLibrary pubSub() {
+    return new SpringIntegrationLibrary(RedisLockType.PUB_SUB_LOCK);
+  }
+
+  @Override
+  public String id() {
+    return type == RedisLockType.SPIN_LOCK ? "spring-integration" : "spring-integration-pubsub";
+  }
+
+  @Override
+  public String configuration() {
+    return "spring-integration-redis "
+        + RedisLockRegistry.class.getPackage().getImplementationVersion()
+        + " RedisLockRegistry(LettuceConnectionFactory, \""
+        + REGISTRY_KEY
+        + "\", "
+        + EXPIRE_AFTER.toSeconds()
+        + " s), "
+        + type
+        + (type == RedisLockType.SPIN_LOCK ? " (default; retry every 100 ms)" : "")
+        + ", no renewal; obtain(name).lock() / unlock()";
+  }
+
+  @Override
+  public Client open(RedisTarget redis, String clientName) {
+    RedisStandaloneConfiguration server =
+        new RedisStandaloneConfiguration(redis.host(), redis.port());
+    if (redis.password() != null) {
+      server.setPassword(redis.password());
+    }
+    LettuceConnectionFactory factory =
+        new LettuceConnectionFactory(
+            server, LettuceClientConfiguration.builder().clientName(clientName).build());
+    factory.afterPropertiesSet();
+    factory.start();
+    RedisLockRegistry registry = new RedisLockRegistry(factory, REGISTRY_KEY, EXPIRE_AFTER);
+    registry.setRedisLockType(type);
+    return new Client() {
+      @Override
+      public Held acquire(String name) {
+        Lock lock = registry.obtain(name);
+        lock.lock();
+        return lock::unlock;
+      }
+
+      @Override
+      public void close() {
+        try {
+          registry.destroy();
+        } finally {
+          factory.destroy();
+        }
+      }
+    };
+  }
+}
