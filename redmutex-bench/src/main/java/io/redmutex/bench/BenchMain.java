@@ -74,6 +74,7 @@ public final class BenchMain {
       progress.println("bench: " + mode.describe());
       progress.println("bench: " + machine.note());
       Report report = new Report(machine, mode);
+      report.loadAtStart = Machine.loadAverage();
       libraries.forEach(l -> report.libraries.put(l.id(), l.configuration()));
 
       Rounds rounds = new Rounds(redis, admin, report);
@@ -86,6 +87,8 @@ public final class BenchMain {
       rounds.summarize();
       footprints(redis, admin, report, mode.footprintLocks());
 
+      libraries.forEach(l -> report.notes.put(l.id(), l.notes()));
+      report.loadAtEnd = Machine.loadAverage();
       String command = "./redmutex-bench/run" + (args.isEmpty() ? "" : " " + args);
       System.out.print(MarkdownReport.render(report, command));
       System.out.flush();

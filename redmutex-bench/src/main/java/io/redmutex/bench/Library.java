@@ -1,5 +1,7 @@
 package io.redmutex.bench;
 
+import java.util.List;
+
 /**
  * One lock library under test, as every scenario sees it: open a client, take a named lock (waiting
  * as long as it takes), give it back. Adapters use each library's ordinary blocking API, configured
@@ -14,6 +16,14 @@ interface Library {
 
   /** How the library is configured, in one line, for the report. */
   String configuration();
+
+  /**
+   * Anything the library did during the run that a reader of the figures should know (e.g. failures
+   * that the adapter retried), one sentence each; empty if nothing.
+   */
+  default List<String> notes() {
+    return List.of();
+  }
 
   /**
    * Opens one client (what an application would create once) on {@code redis}, its connections

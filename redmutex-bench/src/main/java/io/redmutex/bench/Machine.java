@@ -53,6 +53,18 @@ record Machine(
     return "unknown CPU";
   }
 
+  /**
+   * The 1-minute load average ({@code /proc/loadavg}), or NaN where unknown: the benchmark wants
+   * the machine to itself, and this says whether it had it.
+   */
+  static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
   /** One line for the report. */
   String note() {
     return String.format(

@@ -13,7 +13,17 @@ final class MarkdownReport {
   static String render(Report report, String command) {
     StringBuilder out = new StringBuilder();
     out.append("## redmutex benchmark\n\n");
-    out.append("Machine: ").append(report.machine.note()).append(".  \n");
+    out.append("Machine: ").append(report.machine.note());
+    if (Double.isFinite(report.loadAtStart)) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "; load average %.1f at the start, %.1f at the end (client, Redis and anything else"
+                  + " on the machine share its cores)",
+              report.loadAtStart,
+              report.loadAtEnd));
+    }
+    out.append(".  \n");
     out.append("Run: `").append(command).append("` — ").append(report.mode.describe());
     out.append(
         "; libraries interleaved in every round, in one JVM, against one Redis. Throughputs are"
@@ -265,6 +275,13 @@ final class MarkdownReport {
     report.libraries.forEach(
         (library, configuration) ->
             out.append("- ").append(library).append(": ").append(configuration).append('\n'));
+    if (report.notes.values().stream().anyMatch(n -> !n.isEmpty())) {
+      out.append("\n### What the libraries did that the figures do not show\n\n");
+      report.notes.forEach(
+          (library, notes) ->
+              notes.forEach(
+                  n -> out.append("- ").append(library).append(": ").append(n).append('\n')));
+    }
   }
 
   private static void heading(StringBuilder out, Scenario scenario) {

@@ -10,9 +10,9 @@ enum Mode {
   /** For CI: proves that everything runs and produces numbers; its figures mean little. */
   SMOKE("smoke", Duration.ofMillis(250), Duration.ofMillis(500), 1, 1_000),
   /** About two minutes. */
-  QUICK("quick", Duration.ofSeconds(1), Duration.ofMillis(1_500), 3, 10_000),
+  QUICK("quick", Duration.ofSeconds(1), Duration.ofSeconds(1), 4, 10_000),
   /** The figures for the README: about ten minutes. */
-  FULL("full", Duration.ofSeconds(3), Duration.ofSeconds(6), 5, 10_000);
+  FULL("full", Duration.ofSeconds(3), Duration.ofSeconds(5), 6, 10_000);
 
   private final String id;
   private final Duration warmUp;

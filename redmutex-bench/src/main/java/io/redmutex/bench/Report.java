@@ -13,6 +13,11 @@ final class Report {
   final Machine machine;
   final Mode mode;
 
+  /** The 1-minute load average when the runs started and ended (NaN where unknown). */
+  double loadAtStart = Double.NaN;
+
+  double loadAtEnd = Double.NaN;
+
   /** Library id → how it was configured, in report order. */
   final Map<String, String> libraries = new LinkedHashMap<>();
 
@@ -20,6 +25,9 @@ final class Report {
   final Map<String, Figures.Throughput> parallel = new LinkedHashMap<>();
   final Map<String, Figures.Contended> contended = new LinkedHashMap<>();
   final Map<String, FootprintScenario.Run> footprint = new LinkedHashMap<>();
+
+  /** Library id → what it did that a reader should know (see {@link Library#notes()}). */
+  final Map<String, List<String>> notes = new LinkedHashMap<>();
 
   /** "scenario/library" → what went wrong, for runs that failed. */
   final Map<String, String> failures = new LinkedHashMap<>();
