@@ -146,6 +146,7 @@ public final class BenchMain {
   private final class Rounds {
     private final RedisTarget redis;
     private final RedisAdmin admin;
+    private final CpuMeter cpu;
     private final Report report;
     private final List<ThroughputScenario> throughputScenarios =
         List.of(ThroughputScenario.uncontended(), ThroughputScenario.parallel());
@@ -157,6 +158,7 @@ public final class BenchMain {
     Rounds(RedisTarget redis, RedisAdmin admin, Report report) {
       this.redis = redis;
       this.admin = admin;
+      this.cpu = CpuMeter.of(admin);
       this.report = report;
     }
 
@@ -168,7 +170,7 @@ public final class BenchMain {
           }
           try {
             prepare();
-            ThroughputScenario.Run run = scenario.run(library, redis, duration);
+            ThroughputScenario.Run run = scenario.run(library, redis, duration, cpu);
             progress.printf(
                 Locale.ROOT,
                 "bench: %s %s %s: %,.0f ops/s, p50 %.0f µs, p99 %.0f µs%s%n",
@@ -196,7 +198,7 @@ public final class BenchMain {
         }
         try {
           prepare();
-          ContendedScenario.Run run = contendedScenario.run(library, redis, duration);
+          ContendedScenario.Run run = contendedScenario.run(library, redis, duration, cpu);
           progress.printf(
               Locale.ROOT,
               "bench: %s contended %s: %,.0f acquisitions/s, %,.0f hand-offs/s, hand-off p50 %.0f"

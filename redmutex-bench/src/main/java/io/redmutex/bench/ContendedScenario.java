@@ -41,6 +41,7 @@ final class ContendedScenario {
    * @param lostUpdates counter increments lost to overlapping holders
    * @param errors acquires or releases that threw
    * @param firstError the first thing thrown, or null
+   * @param cpuPerAcquisition client and Redis CPU microseconds per acquisition over the window
    */
   record Run(
       long elapsedNanos,
@@ -51,7 +52,8 @@ final class ContendedScenario {
       long overlaps,
       long lostUpdates,
       long errors,
-      Throwable firstError) {
+      Throwable firstError,
+      CpuMeter.Sample cpuPerAcquisition) {
 
     long acquisitions() {
       long sum = 0;
@@ -92,14 +94,15 @@ final class ContendedScenario {
   }
 
   /** Opens {@value #CLIENTS} clients of {@code library}, runs for {@code duration}, closes them. */
-  Run run(Library library, RedisTarget redis, Duration duration) throws InterruptedException {
+  Run run(Library library, RedisTarget redis, Duration duration, CpuMeter cpu)
+      throws InterruptedException {
     List<Library.Client> clients = new ArrayList<>();
     try {
       for (int c = 0; c < CLIENTS; c++) {
         clients.add(
             library.open(redis, "bench-" + library.id() + "-contended-" + (char) ('a' + c)));
       }
-      return measure(clients, duration);
+      return measure(clients, duration, cpu);
     } finally {
       for (Library.Client client : clients) {
         client.close();
@@ -107,7 +110,8 @@ final class ContendedScenario {
     }
   }
 
-  Run measure(List<Library.Client> clients, Duration duration) throws InterruptedException {
+  Run measure(List<Library.Client> clients, Duration duration, CpuMeter cpu)
+      throws InterruptedException {
     Guarded guarded = new Guarded();
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch ready = new CountDownLatch(THREADS);
@@ -119,11 +123,13 @@ final class ContendedScenario {
       worker.thread.start();
     }
     ready.await();
+    CpuMeter.Sample cpuBefore = cpu.sample();
     long start = System.nanoTime();
     go.countDown();
     Thread.sleep(duration.toMillis());
     stop.set(true);
     long end = System.nanoTime();
+    CpuMeter.Sample cpuAfter = cpu.sample();
     Workers.joinAll(workers.stream().map(w -> w.thread).toList(), "contended");
 
     long[] perThread = new long[THREADS];
@@ -144,6 +150,10 @@ final class ContendedScenario {
         firstError = w.firstError;
       }
     }
+    long acquisitions = 0;
+    for (long n : perThread) {
+      acquisitions += n;
+    }
     return new Run(
         end - start,
         perThread,
@@ -153,7 +163,8 @@ final class ContendedScenario {
         guarded.overlaps.get(),
         entries - guarded.counter.get(),
         errors,
-        firstError);
+        firstError,
+        cpuAfter.perOpMicros(cpuBefore, acquisitions));
   }
 
   private static final class Worker implements Runnable {

@@ -22,6 +22,8 @@ final class Figures {
    * @param p50Micros median acquire + release time
    * @param p99Micros 99th percentile of it
    * @param errors operations that threw, over all rounds
+   * @param clientCpuMicros median over rounds of this JVM's CPU time per operation
+   * @param redisCpuMicros median over rounds of the Redis server's CPU time per operation
    */
   record Throughput(
       int threads,
@@ -31,17 +33,23 @@ final class Figures {
       double maxOpsPerSecond,
       double p50Micros,
       double p99Micros,
-      long errors) {
+      long errors,
+      double clientCpuMicros,
+      double redisCpuMicros) {
 
     static Throughput of(int threads, List<ThroughputScenario.Run> runs) {
       Histogram latency = Latency.histogram();
       long errors = 0;
       double[] rates = new double[runs.size()];
+      double[] clientCpu = new double[runs.size()];
+      double[] redisCpu = new double[runs.size()];
       for (int i = 0; i < runs.size(); i++) {
         ThroughputScenario.Run run = runs.get(i);
         latency.add(run.latency());
         errors += run.errors();
         rates[i] = run.opsPerSecond();
+        clientCpu[i] = run.cpuPerOp().client();
+        redisCpu[i] = run.cpuPerOp().redis();
       }
       return new Throughput(
           threads,
@@ -51,7 +59,9 @@ final class Figures {
           max(rates),
           Latency.micros(latency, 50),
           Latency.micros(latency, 99),
-          errors);
+          errors,
+          median(clientCpu),
+          median(redisCpu));
     }
 
     /** How far apart the rounds were, as a fraction of the median. */
@@ -77,6 +87,8 @@ final class Figures {
    * @param overlaps entries into the critical section while someone else was inside
    * @param lostUpdates counter increments lost to overlapping holders
    * @param errors acquires and releases that threw
+   * @param clientCpuMicros median over rounds of this JVM's CPU time per acquisition
+   * @param redisCpuMicros median over rounds of the Redis server's CPU time per acquisition
    */
   record Contended(
       int threads,
@@ -92,13 +104,17 @@ final class Figures {
       int starvedThreads,
       long overlaps,
       long lostUpdates,
-      long errors) {
+      long errors,
+      double clientCpuMicros,
+      double redisCpuMicros) {
 
     static Contended of(List<ContendedScenario.Run> runs) {
       int threads = ContendedScenario.THREADS;
       Histogram latency = Latency.histogram();
       double[] acquisitionRates = new double[runs.size()];
       double[] handOffRates = new double[runs.size()];
+      double[] clientCpu = new double[runs.size()];
+      double[] redisCpu = new double[runs.size()];
       long[] perThread = new long[threads];
       long[] perClient = new long[ContendedScenario.CLIENTS];
       boolean[] starved = new boolean[threads];
@@ -112,6 +128,8 @@ final class Figures {
         latency.add(run.handOffLatency());
         acquisitionRates[r] = run.acquisitionsPerSecond();
         handOffRates[r] = run.handOffsPerSecond();
+        clientCpu[r] = run.cpuPerAcquisition().client();
+        redisCpu[r] = run.cpuPerAcquisition().redis();
         for (int t = 0; t < threads; t++) {
           perThread[t] += run.perThread()[t];
           starved[t] |= run.perThread()[t] == 0;
@@ -149,7 +167,9 @@ final class Figures {
           starvedThreads,
           overlaps,
           lost,
-          errors);
+          errors,
+          median(clientCpu),
+          median(redisCpu));
     }
 
     boolean excluded() {
@@ -162,12 +182,12 @@ final class Figures {
     return a > 0 && b > 0 && Double.isFinite(a) && Double.isFinite(b) ? a / b : Double.NaN;
   }
 
+  /** The median of the finite values, or NaN if there are none. */
   static double median(double[] values) {
-    if (values.length == 0) {
+    double[] sorted = Arrays.stream(values).filter(Double::isFinite).sorted().toArray();
+    if (sorted.length == 0) {
       return Double.NaN;
     }
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
     int mid = sorted.length / 2;
     return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }

@@ -29,7 +29,10 @@ final class MarkdownReport {
         "; libraries interleaved in every round, in one JVM, against one Redis. Throughputs are"
             + " medians over rounds (± is the spread from the slowest to the fastest round);"
             + " latencies come from all rounds merged (HdrHistogram). An operation is one acquire"
-            + " plus one release. Ratios are redmutex ÷ the library: above 1 redmutex is faster.\n\n");
+            + " plus one release. Ratios are redmutex ÷ the library: above 1 redmutex is faster."
+            + " CPU per operation is this JVM's process CPU time (all its threads, JIT and GC"
+            + " included) and the Redis server's (INFO cpu), medians over rounds: it moves much"
+            + " less with the machine's load than throughput does.\n\n");
 
     throughputTable(out, report, Scenario.UNCONTENDED);
     throughputTable(out, report, Scenario.PARALLEL);
@@ -45,12 +48,14 @@ final class MarkdownReport {
     Map<String, Figures.Throughput> figures = report.throughput(scenario);
     Figures.Throughput subject = figures.get(Report.SUBJECT);
     heading(out, scenario);
-    out.append("| library | ops/s | ± | p50 µs | p99 µs | redmutex ÷ library |\n");
-    out.append("|---|--:|--:|--:|--:|--:|\n");
+    out.append(
+        "| library | ops/s | ± | p50 µs | p99 µs | client CPU µs/op | Redis CPU µs/op"
+            + " | redmutex ÷ library |\n");
+    out.append("|---|--:|--:|--:|--:|--:|--:|--:|\n");
     for (String library : report.libraries.keySet()) {
       Figures.Throughput t = figures.get(library);
       if (t == null) {
-        failedRow(out, library, report.failure(scenario, library), 6);
+        failedRow(out, library, report.failure(scenario, library), 8);
         continue;
       }
       row(
@@ -60,6 +65,8 @@ final class MarkdownReport {
           t.rounds() > 1 ? percent(t.spread()) : "–",
           micros(t.p50Micros()),
           micros(t.p99Micros()),
+          micros(t.clientCpuMicros()),
+          micros(t.redisCpuMicros()),
           subject == null ? "–" : ratio(Figures.ratio(subject.opsPerSecond(), t.opsPerSecond())),
           t.errors() > 0 ? "⚠ " + t.errors() + " errors" : null);
     }
@@ -72,12 +79,12 @@ final class MarkdownReport {
     out.append(
         "| library | acquisitions/s | hand-offs/s | barging | hand-off p50 µs | hand-off p99 µs"
             + " | per thread (× fair share) | per client | starved threads | excludes"
-            + " | redmutex ÷ library |\n");
-    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|\n");
+            + " | client CPU µs/acq | Redis CPU µs/acq | redmutex ÷ library |\n");
+    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|\n");
     for (String library : report.libraries.keySet()) {
       Figures.Contended c = report.contended.get(library);
       if (c == null) {
-        failedRow(out, library, report.failure(Scenario.CONTENDED, library), 11);
+        failedRow(out, library, report.failure(Scenario.CONTENDED, library), 13);
         continue;
       }
       String p50 = micros(c.handOffP50Micros());
@@ -99,6 +106,8 @@ final class MarkdownReport {
           c.excluded()
               ? "yes"
               : "**NO: " + c.overlaps() + " overlaps, " + c.lostUpdates() + " lost updates**",
+          micros(c.clientCpuMicros()),
+          micros(c.redisCpuMicros()),
           subject == null
               ? "–"
               : ratio(Figures.ratio(subject.acquisitionsPerSecond(), c.acquisitionsPerSecond())),

@@ -28,6 +28,11 @@ final class RedisAdmin implements AutoCloseable {
     return infoField(commands.info("server"), "redis_version");
   }
 
+  /** {@code INFO section}, as text. */
+  String info(String section) {
+    return commands.info(section);
+  }
+
   long usedMemory() {
     return Long.parseLong(infoField(commands.info("memory"), "used_memory"));
   }

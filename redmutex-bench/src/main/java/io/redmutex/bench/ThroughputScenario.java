@@ -24,8 +24,15 @@ final class ThroughputScenario {
    * @param latency each operation's acquire + release time
    * @param errors operations that threw
    * @param firstError the first thing thrown, or null
+   * @param cpuPerOp client and Redis CPU microseconds per operation over the window
    */
-  record Run(long ops, long elapsedNanos, Histogram latency, long errors, Throwable firstError) {
+  record Run(
+      long ops,
+      long elapsedNanos,
+      Histogram latency,
+      long errors,
+      Throwable firstError,
+      CpuMeter.Sample cpuPerOp) {
     double opsPerSecond() {
       return ops * 1e9 / elapsedNanos;
     }
@@ -58,14 +65,15 @@ final class ThroughputScenario {
   }
 
   /** Opens a client of {@code library}, runs for {@code duration}, closes it. */
-  Run run(Library library, RedisTarget redis, Duration duration) throws InterruptedException {
+  Run run(Library library, RedisTarget redis, Duration duration, CpuMeter cpu)
+      throws InterruptedException {
     try (Library.Client client =
         library.open(redis, "bench-" + library.id() + "-" + scenario.id())) {
-      return measure(client, duration);
+      return measure(client, duration, cpu);
     }
   }
 
-  Run measure(Library.Client client, Duration duration) throws InterruptedException {
+  Run measure(Library.Client client, Duration duration, CpuMeter cpu) throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch ready = new CountDownLatch(threads);
     CountDownLatch go = new CountDownLatch(1);
@@ -76,11 +84,13 @@ final class ThroughputScenario {
       worker.thread.start();
     }
     ready.await();
+    CpuMeter.Sample cpuBefore = cpu.sample();
     long start = System.nanoTime();
     go.countDown();
     Thread.sleep(duration.toMillis());
     stop.set(true);
     long end = System.nanoTime();
+    CpuMeter.Sample cpuAfter = cpu.sample();
     Workers.joinAll(workers.stream().map(w -> w.thread).toList(), scenario.id());
     Histogram latency = Latency.histogram();
     long ops = 0;
@@ -94,7 +104,8 @@ final class ThroughputScenario {
         firstError = w.firstError;
       }
     }
-    return new Run(ops, end - start, latency, errors, firstError);
+    return new Run(
+        ops, end - start, latency, errors, firstError, cpuAfter.perOpMicros(cpuBefore, ops));
   }
 
   /** Thread {@code t}'s names: a contiguous slice of the {@code names}, covering them all. */

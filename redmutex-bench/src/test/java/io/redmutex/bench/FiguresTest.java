@@ -14,6 +14,7 @@ class FiguresTest {
     assertThat(Figures.median(new double[] {3, 1, 2})).isEqualTo(2);
     assertThat(Figures.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
     assertThat(Figures.median(new double[] {})).isNaN();
+    assertThat(Figures.median(new double[] {Double.NaN, 5})).isEqualTo(5);
   }
 
   @Test
@@ -42,6 +43,8 @@ class FiguresTest {
     // 4,000 samples at 50 µs, 2,000 at 150 µs: the median is 50 µs, the 99th percentile 150 µs.
     assertThat(t.p50Micros()).isEqualTo(50, within(0.1));
     assertThat(t.p99Micros()).isEqualTo(150, within(0.2));
+    assertThat(t.clientCpuMicros()).isEqualTo(40);
+    assertThat(t.redisCpuMicros()).isEqualTo(20); // the median of 10, 30 and 20
   }
 
   @Test
@@ -59,7 +62,16 @@ class FiguresTest {
     latency.recordValue(200_000);
     ContendedScenario.Run run =
         new ContendedScenario.Run(
-            1_000_000_000L, perThread, total / 2, total / 4, latency, 1, 2, 0, null);
+            1_000_000_000L,
+            perThread,
+            total / 2,
+            total / 4,
+            latency,
+            1,
+            2,
+            0,
+            null,
+            new CpuMeter.Sample(Double.NaN, 7));
 
     Figures.Contended c = Figures.Contended.of(List.of(run));
 
@@ -74,11 +86,14 @@ class FiguresTest {
     assertThat(c.excluded()).isFalse();
     assertThat(c.overlaps()).isEqualTo(1);
     assertThat(c.lostUpdates()).isEqualTo(2);
+    assertThat(c.clientCpuMicros()).isNaN();
+    assertThat(c.redisCpuMicros()).isEqualTo(7);
   }
 
   private static ThroughputScenario.Run throughputRun(long ops, long latencyNanos) {
     Histogram latency = Latency.histogram();
     latency.recordValueWithCount(latencyNanos, ops * 2);
-    return new ThroughputScenario.Run(ops, 1_000_000_000L, latency, 0, null);
+    return new ThroughputScenario.Run(
+        ops, 1_000_000_000L, latency, 0, null, new CpuMeter.Sample(40, ops / 100.0));
   }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** The reports' contents. JSON is read back with Jackson, which comes with Redisson. */
 class ReportTest {
   private static final List<String> LIBRARIES =
       List.of("redmutex", "redisson", "spring-integration", "spring-integration-pubsub", "floor");
@@ -106,8 +107,10 @@ class ReportTest {
             "floor", 4_000.0);
     for (String library : LIBRARIES) {
       double ops = speed.get(library);
-      report.uncontended.put(library, new Figures.Throughput(1, 3, ops, ops, ops, 50, 90, 0));
-      report.parallel.put(library, new Figures.Throughput(64, 3, ops, ops, ops, 500, 900, 0));
+      report.uncontended.put(
+          library, new Figures.Throughput(1, 3, ops, ops, ops, 50, 90, 0, 30, 10));
+      report.parallel.put(
+          library, new Figures.Throughput(64, 3, ops, ops, ops, 500, 900, 0, 30, 10));
       report.contended.put(library, contended(ops, 0));
       report.footprint.put(
           library, new FootprintScenario.Run(1, 2, 2, 1, 3, Map.of("t-N", 3), 10_000, 180.5, 16));
@@ -130,6 +133,8 @@ class ReportTest {
         0,
         violations,
         violations,
-        0);
+        0,
+        30,
+        10);
   }
 }

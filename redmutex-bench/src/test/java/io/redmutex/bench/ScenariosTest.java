@@ -29,7 +29,8 @@ class ScenariosTest {
 
   @Test
   void contended_withARealLock_excludesAndAccountsForEveryAcquisition() throws Exception {
-    ContendedScenario.Run run = new ContendedScenario().run(new FloorLibrary(), redis, SHORT);
+    ContendedScenario.Run run =
+        new ContendedScenario().run(new FloorLibrary(), redis, SHORT, CpuMeter.NONE);
 
     assertThat(run.acquisitions()).isPositive();
     assertThat(run.handOffs() + run.barges()).isBetween(run.acquisitions() - 1, run.acquisitions());
@@ -53,7 +54,8 @@ class ScenariosTest {
           public void close() {}
         };
 
-    ContendedScenario.Run run = new ContendedScenario().measure(List.of(noLock, noLock), SHORT);
+    ContendedScenario.Run run =
+        new ContendedScenario().measure(List.of(noLock, noLock), SHORT, CpuMeter.NONE);
 
     assertThat(run.excluded()).isFalse();
     assertThat(run.overlaps() + run.lostUpdates()).isPositive();
@@ -63,11 +65,16 @@ class ScenariosTest {
   void uncontendedAndParallel_countOperationsWithLatencies() throws Exception {
     for (ThroughputScenario scenario :
         List.of(ThroughputScenario.uncontended(), ThroughputScenario.parallel())) {
-      ThroughputScenario.Run run = scenario.run(new RedmutexLibrary(), redis, SHORT);
+      ThroughputScenario.Run run;
+      try (RedisAdmin admin = new RedisAdmin(redis)) {
+        run = scenario.run(new RedmutexLibrary(), redis, SHORT, CpuMeter.of(admin));
+      }
 
       assertThat(run.ops()).as(scenario.scenario().id()).isPositive();
       assertThat(run.latency().getTotalCount()).isEqualTo(run.ops());
       assertThat(run.errors()).isZero();
+      assertThat(run.cpuPerOp().client()).isPositive();
+      assertThat(run.cpuPerOp().redis()).isPositive();
     }
   }
 
