@@ -155,7 +155,9 @@ final class MarkdownReport {
             "Connections are counted in CLIENT LIST by the client's name; \"in use\" is after one"
                 + " acquire waited behind another and while %,d locks are held from %d threads."
                 + " Threads are those alive then that were not before the client was opened."
-                + " Memory is the growth of used_memory. Threads seen:\n\n",
+                + " Memory is the growth of used_memory; what is left after release includes"
+                + " grown connection buffers, and for redmutex its fence hashes, which outlive each"
+                + " lock by an hour so that fencing tokens never repeat. Threads seen:\n\n",
             locks,
             FootprintScenario.THREADS));
     for (String library : report.libraries.keySet()) {
