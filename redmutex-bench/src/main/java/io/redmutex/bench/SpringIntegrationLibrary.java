@@ -80,11 +80,12 @@ final class SpringIntegrationLibrary implements Library {
     return List.of(
         String.format(
             Locale.ROOT,
-            "%,d lock() calls failed with \"was evicted from the exhausted cache\" although the"
+            "%,d lock() %s with \"was evicted from the exhausted cache\" although the"
                 + " cache (100,000) was far from full: RedisLockRegistry reads its access-ordered"
                 + " LinkedHashMap without its lock while obtain() of other names resizes it. The"
                 + " adapter obtained the lock again and retried, as the message suggests.",
-            evictions));
+            evictions,
+            evictions == 1 ? "call failed" : "calls failed"));
   }
 
   @Override
