@@ -71,14 +71,50 @@ final class Acquisition {
     return leaseMillis;
   }
 
-  void start() {
+  /**
+   * Starts. With {@code armDeadline}, a timer ends the acquisition at its deadline; without, the
+   * caller must call {@link #expire()} at the deadline (a blocking caller does, from its own timed
+   * wait, which spares the scheduler a timer per acquire).
+   */
+  void start(boolean armDeadline) {
     synchronized (this) {
-      if (deadline.isFinite() && !deadline.hasExpired()) {
+      if (armDeadline && deadline.isFinite() && !deadline.hasExpired()) {
         deadlineTimer =
-            engine.schedule(this::onDeadline, deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+            engine.schedule(this::expire, deadline.remainingNanos(), TimeUnit.NANOSECONDS);
       }
     }
-    attempt();
+    if (!queueBehindLocalHolder()) {
+      attempt();
+    }
+  }
+
+  /**
+   * When another lease of this client holds the lock and waiters here are already subscribed to its
+   * releases, parks without a take: the lock comes by hand-off, by a release message, or when the
+   * local lease is lost (which wakes a waiter here). Saves a take that would only be refused.
+   */
+  private boolean queueBehindLocalHolder() {
+    if (!engine.heldHere(keys.key())) {
+      return false;
+    }
+    WakeUps.Channel subscribed = engine.wakeUps().joinIfSubscribed(keys.channel());
+    if (subscribed == null) {
+      return false;
+    }
+    synchronized (this) {
+      channel = subscribed;
+      long seen = subscribed.releases();
+      if (result.isDone() || !engine.heldHere(keys.key()) || !subscribed.park(this, seen)) {
+        return false; // take now; the channel stays joined
+      }
+      parked = true;
+      retryTimer =
+          engine.schedule(
+              this::onRetryTimer,
+              Math.min(TimeUnit.MILLISECONDS.toNanos(leaseMillis), deadline.remainingNanos()),
+              TimeUnit.NANOSECONDS);
+      return true;
+    }
   }
 
   private void attempt() {
@@ -268,7 +304,8 @@ final class Acquisition {
     attempt();
   }
 
-  private void onDeadline() {
+  /** Ends the acquisition at its deadline, unless it already ended. */
+  void expire() {
     synchronized (this) {
       if (!result.isDone()) {
         fail(failuresInARow > 0 ? unavailable() : timedOut());

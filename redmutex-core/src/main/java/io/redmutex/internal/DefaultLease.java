@@ -80,6 +80,7 @@ final class DefaultLease implements Lease {
   /** Starts renewing: first renewal a third of the lease time after the take was sent. */
   synchronized void startRenewal() {
     if (state == State.HELD) {
+      engine.holding(this);
       engine.renewer().schedule(this, acquiredAtNanos + renewPeriodNanos());
     }
   }
@@ -180,6 +181,7 @@ final class DefaultLease implements Lease {
       state = State.LOST;
     }
     engine.renewer().cancel(this);
+    engine.notHolding(this, true);
     log.warn("redmutex: lost lock '{}' (fencing token {}): {}", keys.name(), fencingToken, why);
     engine.lost(this);
     for (Runnable callback : lostCallbacks) {
@@ -209,6 +211,7 @@ final class DefaultLease implements Lease {
     }
     // Renewal stops before the release is sent, whatever happens next.
     engine.renewer().cancel(this);
+    engine.notHolding(this, false);
     boolean deleted = engine.giveBack(this);
     if (before == State.HELD && !deleted) {
       log.warn(
@@ -228,6 +231,7 @@ final class DefaultLease implements Lease {
     boolean held = state == State.HELD;
     state = State.RELEASED;
     engine.renewer().cancel(this);
+    engine.notHolding(this, false);
     return held;
   }
 

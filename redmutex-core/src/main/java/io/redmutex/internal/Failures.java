@@ -70,6 +70,14 @@ final class Failures {
     return false;
   }
 
+  /** Whether a connect failed without saying why (the handshake was cut short). */
+  static boolean isInconclusive(Throwable e) {
+    String message = rootMessage(e);
+    return message.contains("closed prematurely")
+        || message.contains("HandshakeHandler not registered")
+        || message.contains("Connection closed");
+  }
+
   /** The innermost message, which usually names the actual cause ("Connection refused"). */
   static String rootMessage(Throwable e) {
     Throwable t = unwrap(e);

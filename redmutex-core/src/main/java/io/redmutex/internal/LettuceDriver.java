@@ -79,11 +79,7 @@ final class LettuceDriver implements LockDriver {
         InetSocketAddress master = SentinelDiscovery.findMaster(client, uri, commandTimeout);
         server = "master " + master.getHostString() + ":" + master.getPort() + " of " + server;
       }
-      try {
-        this.connection = connectMaster().get(commandTimeout.toMillis() * 3, TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        throw Failures.connectFailure(server, e);
-      }
+      this.connection = connectFirst(server);
     } catch (RuntimeException e) {
       shutdownClient();
       throw e;
@@ -96,6 +92,30 @@ final class LettuceDriver implements LockDriver {
             : null;
     this.sentinelEvents =
         sentinel ? new SentinelEvents(client, uri, () -> refreshMaster("+switch-master")) : null;
+  }
+
+  /**
+   * The first connection, which decides whether the client can be built. A handshake can fail
+   * without a clear cause ("Connection closed prematurely" while the server answers the
+   * authentication) on a loaded machine; such a failure is tried again, twice, so that the error a
+   * user sees names the real cause (wrong password, connection refused).
+   */
+  private StatefulRedisConnection<String, String> connectFirst(String server) {
+    RuntimeException failure = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        return connectMaster().get(commandTimeout.toMillis() * 3, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw Failures.connectFailure(server, e);
+      } catch (Exception e) {
+        failure = Failures.connectFailure(server, e);
+        if (Failures.isAuthFailure(e) || !Failures.isInconclusive(e)) {
+          throw failure;
+        }
+      }
+    }
+    throw failure;
   }
 
   /** A new connection to the master: resolved through the Sentinels, then checked with ROLE. */

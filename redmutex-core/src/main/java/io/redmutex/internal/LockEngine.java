@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -53,6 +54,7 @@ public final class LockEngine implements AutoCloseable {
   private final Set<Acquisition> pending = ConcurrentHashMap.newKeySet();
   private final LockView.Holds holds = new LockView.Holds();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Map<String, DefaultLease> heldHere = new ConcurrentHashMap<>();
   private final String holderDescription;
 
   /**
@@ -101,6 +103,26 @@ public final class LockEngine implements AutoCloseable {
 
   String holderDescription() {
     return holderDescription;
+  }
+
+  /** Whether a lease of this client holds the lock {@code key} now. */
+  boolean heldHere(String key) {
+    return heldHere.containsKey(key);
+  }
+
+  /** A lease of this client started holding its lock. */
+  void holding(DefaultLease lease) {
+    heldHere.put(lease.keys().key(), lease);
+  }
+
+  /**
+   * A lease of this client stopped holding its lock ({@code lost}: without a release, so no release
+   * message will come: a waiter here is woken to try).
+   */
+  void notHolding(DefaultLease lease, boolean lost) {
+    if (heldHere.remove(lease.keys().key(), lease) && lost) {
+      wakeUps.announceLocally(lease.keys().channel());
+    }
   }
 
   // ---- inspection, for operators ----
@@ -167,12 +189,12 @@ public final class LockEngine implements AutoCloseable {
 
   public Lease acquire(String name, Duration waitTimeout) {
     checkWaitTimeout(waitTimeout);
-    return await(begin(name, Deadline.after(clock(), waitTimeout)));
+    return await(begin(name, Deadline.after(clock(), waitTimeout), false));
   }
 
   public Optional<Lease> tryAcquire(String name) {
     try {
-      return Optional.of(await(begin(name, Deadline.after(clock(), Duration.ZERO))));
+      return Optional.of(await(begin(name, Deadline.after(clock(), Duration.ZERO), false)));
     } catch (LockTimeoutException busy) {
       return Optional.empty();
     }
@@ -180,7 +202,7 @@ public final class LockEngine implements AutoCloseable {
 
   public CompletableFuture<Lease> acquireAsync(String name, Duration waitTimeout) {
     checkWaitTimeout(waitTimeout);
-    Acquisition acquisition = begin(name, Deadline.after(clock(), waitTimeout));
+    Acquisition acquisition = begin(name, Deadline.after(clock(), waitTimeout), true);
     CompletableFuture<Lease> user = new CompletableFuture<>();
     user.whenComplete(
         (lease, error) -> {
@@ -213,17 +235,21 @@ public final class LockEngine implements AutoCloseable {
   /** Blocking acquire for the Lock view. */
   DefaultLease acquireForView(String name, Deadline deadline, boolean interruptible)
       throws InterruptedException {
-    return awaitLease(begin(name, deadline), interruptible);
+    return awaitLease(begin(name, deadline, false), interruptible);
   }
 
-  private Acquisition begin(String name, Deadline deadline) {
+  /**
+   * Starts an acquire. {@code armDeadline} for async callers; blocking callers end it at its
+   * deadline from their own timed wait ({@link #awaitLease}).
+   */
+  private Acquisition begin(String name, Deadline deadline, boolean armDeadline) {
     LockKeys keys = LockKeys.of(settings.keyPrefix(), name);
     checkOpen();
     Acquisition acquisition =
         new Acquisition(this, keys, tokens.next(), settings.leaseTime().toMillis(), deadline);
     pending.add(acquisition);
     acquisition.result().whenComplete((lease, error) -> pending.remove(acquisition));
-    acquisition.start();
+    acquisition.start(armDeadline);
     return acquisition;
   }
 
@@ -246,13 +272,22 @@ public final class LockEngine implements AutoCloseable {
    * Waits for the outcome. On interrupt, an interruptible wait gives up (releasing a take in doubt)
    * and throws; an uninterruptible one keeps waiting and sets the interrupt flag again at the end.
    */
-  private static DefaultLease awaitLease(Acquisition acquisition, boolean interruptible)
+  private DefaultLease awaitLease(Acquisition acquisition, boolean interruptible)
       throws InterruptedException {
+    Deadline deadline = acquisition.deadline();
+    // A zero wait tries once: its one take may take up to the command timeout to answer.
+    long tryOnceNanos = deadline.budget().isZero() ? settings.commandTimeout().toNanos() * 2 : 0;
     boolean interrupted = false;
     try {
       while (true) {
         try {
-          return acquisition.result().get();
+          if (!deadline.isFinite()) {
+            return acquisition.result().get();
+          }
+          long wait = Math.max(deadline.remainingNanos(), tryOnceNanos - deadline.elapsedNanos());
+          return acquisition.result().get(Math.max(0, wait), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          acquisition.expire(); // completes the result; the next turn returns or throws it
         } catch (InterruptedException e) {
           if (interruptible) {
             acquisition.cancel(

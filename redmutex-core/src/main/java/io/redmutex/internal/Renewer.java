@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
+import java.util.TreeMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -13,17 +13,24 @@ import java.util.concurrent.TimeUnit;
 /**
  * Renews every held lease of one client from a single scheduler thread (no thread per lease). One
  * timer is armed for the earliest due lease; when it fires, every lease due within {@code slack} is
- * renewed in the same run, so renewals of leases taken close together go out together.
+ * renewed in the same run, so renewals of leases taken close together go out together. Scheduling
+ * and cancelling are O(log n) in the number of held leases.
  */
 final class Renewer {
-  private record Entry(DefaultLease lease, long atNanos) {}
+  /** When a lease is due; {@code seq} breaks ties and nanoTime wrap-around stays consistent. */
+  private record Due(long atNanos, long seq) {}
 
   private final ScheduledExecutorService scheduler;
   private final NanoClock clock;
   private final long slackNanos;
-  private final PriorityQueue<Entry> queue =
-      new PriorityQueue<>((a, b) -> Long.signum(a.atNanos - b.atNanos)); // guarded by this
-  private final Map<DefaultLease, Entry> entries = new HashMap<>(); // guarded by this
+  private final TreeMap<Due, DefaultLease> queue = // guarded by this
+      new TreeMap<>(
+          (a, b) -> {
+            int byTime = Long.signum(a.atNanos - b.atNanos);
+            return byTime != 0 ? byTime : Long.compare(a.seq, b.seq);
+          });
+  private final Map<DefaultLease, Due> entries = new HashMap<>(); // guarded by this
+  private long nextSeq; // guarded by this
   private ScheduledFuture<?> wakeUp; // guarded by this
   private long wakeUpAtNanos; // guarded by this
 
@@ -35,17 +42,18 @@ final class Renewer {
 
   /** Renews {@code lease} at {@code atNanos} (monotonic), replacing any earlier schedule. */
   synchronized void schedule(DefaultLease lease, long atNanos) {
-    Entry old = entries.put(lease, new Entry(lease, atNanos));
+    Due due = new Due(atNanos, nextSeq++);
+    Due old = entries.put(lease, due);
     if (old != null) {
       queue.remove(old);
     }
-    queue.add(entries.get(lease));
+    queue.put(due, lease);
     arm();
   }
 
   /** Stops renewing {@code lease}; a renewal already sent is ignored by the lease when it ends. */
   synchronized void cancel(DefaultLease lease) {
-    Entry old = entries.remove(lease);
+    Due old = entries.remove(lease);
     if (old != null) {
       queue.remove(old);
     }
@@ -61,18 +69,18 @@ final class Renewer {
   }
 
   private void arm() {
-    Entry head = queue.peek();
-    if (head == null) {
+    if (queue.isEmpty()) {
       return;
     }
-    if (wakeUp != null && !wakeUp.isDone() && wakeUpAtNanos - head.atNanos <= 0) {
+    long headAt = queue.firstKey().atNanos;
+    if (wakeUp != null && !wakeUp.isDone() && wakeUpAtNanos - headAt <= 0) {
       return; // the armed timer fires early enough
     }
     if (wakeUp != null) {
       wakeUp.cancel(false);
     }
-    wakeUpAtNanos = head.atNanos;
-    long delay = Math.max(0, head.atNanos - clock.nanoTime());
+    wakeUpAtNanos = headAt;
+    long delay = Math.max(0, headAt - clock.nanoTime());
     try {
       wakeUp = scheduler.schedule(this::run, delay, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closed) {
@@ -85,8 +93,10 @@ final class Renewer {
     synchronized (this) {
       wakeUp = null;
       long horizon = clock.nanoTime() + slackNanos;
-      while (!queue.isEmpty() && queue.peek().atNanos - horizon <= 0) {
-        due.add(entries.remove(queue.poll().lease).lease());
+      while (!queue.isEmpty() && queue.firstKey().atNanos - horizon <= 0) {
+        DefaultLease lease = queue.pollFirstEntry().getValue();
+        entries.remove(lease);
+        due.add(lease);
       }
       arm();
     }

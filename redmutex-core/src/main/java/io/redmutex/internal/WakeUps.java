@@ -132,6 +132,24 @@ final class WakeUps {
     return c;
   }
 
+  /**
+   * Joins the subscription to {@code channel} only if it exists and the server confirmed it; null
+   * otherwise. Pair a non-null result with {@link #leave}.
+   */
+  synchronized Channel joinIfSubscribed(String channel) {
+    Channel c = channels.get(channel);
+    if (c == null || !c.subscribed.isDone() || c.subscribed.isCompletedExceptionally()) {
+      return null;
+    }
+    c.users++;
+    return c;
+  }
+
+  /** Wakes a waiter here as a release message would: the lock may be free without one. */
+  void announceLocally(String channel) {
+    announced(channel);
+  }
+
   synchronized void leave(Channel c) {
     if (--c.users == 0 && channels.remove(c.name, c)) {
       driver.unsubscribe(c.name);
