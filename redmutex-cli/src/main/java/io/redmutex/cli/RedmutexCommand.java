@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
       StatusCommand.class,
       ListCommand.class,
       ReleaseCommand.class,
+      DemoCommand.class,
+      DemoWorkerCommand.class,
       HelpCommand.class
     },
     description = {
@@ -121,6 +123,11 @@ final class RedmutexCommand implements Callable<Integer> {
 
   boolean verbose() {
     return verbose;
+  }
+
+  /** The {@code --key-prefix} value, or null. */
+  String keyPrefix() {
+    return keyPrefix;
   }
 
   /** The {@code --redis} value exactly as given, or null: {@code demo} uses only that. */
