@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ChildProcess {
   private final Process process;
   private final AtomicBoolean terminating = new AtomicBoolean();
+  private final CountDownLatch terminated = new CountDownLatch(1);
   private volatile String signalsSent = "";
 
   private ChildProcess(Process process) {
@@ -93,22 +95,45 @@ final class ChildProcess {
 
   /**
    * SIGTERM to the command and its descendants, SIGKILL to those alive after {@code grace}; returns
-   * once the command has exited. Only the first call signals; later ones just wait.
+   * once the command has exited. Only the first call signals; later ones wait for it to finish.
    */
   void terminate(Duration grace) {
-    if (process.isAlive() && terminating.compareAndSet(false, true)) {
-      Set<ProcessHandle> tree = new LinkedHashSet<>();
-      tree.add(process.toHandle());
-      process.descendants().forEach(tree::add);
-      tree.forEach(ProcessHandle::destroy);
-      signalsSent = "SIGTERM";
-      if (!awaitExit(grace)) {
-        process.descendants().forEach(tree::add);
-        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        signalsSent = "SIGTERM, then SIGKILL after " + HumanDurations.format(grace);
+    if (terminating.compareAndSet(false, true)) {
+      try {
+        if (process.isAlive()) {
+          Set<ProcessHandle> tree = new LinkedHashSet<>();
+          tree.add(process.toHandle());
+          process.descendants().forEach(tree::add);
+          signalsSent = "SIGTERM";
+          tree.forEach(ProcessHandle::destroy);
+          if (!awaitExit(grace)) {
+            process.descendants().forEach(tree::add);
+            signalsSent = "SIGTERM, then SIGKILL after " + HumanDurations.format(grace);
+            tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+          }
+        }
+      } finally {
+        terminated.countDown();
       }
+    } else {
+      awaitTerminated();
     }
     waitFor();
+  }
+
+  private void awaitTerminated() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        terminated.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** What {@link #terminate} sent: empty, {@code SIGTERM}, or {@code SIGTERM, then SIGKILL...}. */

@@ -9,9 +9,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The demo's protected resource: an account balance in a Redis hash, updated read-modify-write
- * under a lock. {@link #fencedWrite} is how a resource should guard itself: it refuses a write
- * whose fencing token is older than one it already accepted. {@link #plainWrite} is what the seed
- * did: it trusts whoever believes they hold the lock.
+ * under a lock. {@link #fencedRead} and {@link #fencedWrite} are how a resource should guard
+ * itself: it remembers the largest fencing token it has seen, on reads as well as writes, and
+ * refuses older ones. {@link #balance} and {@link #plainWrite} are what the seed did: trust whoever
+ * believes they hold the lock.
  *
  * @param label short name for tables ({@code account 1})
  * @param lockName the lock guarding it
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
  */
 record DemoAccount(String label, String lockName, String key) {
 
+  private static final String FENCED_READ = script("fenced-read.lua");
   private static final String FENCED_WRITE = script("fenced-write.lua");
 
   long balance(RedisCommands<String, String> redis) {
@@ -26,13 +28,24 @@ record DemoAccount(String label, String lockName, String key) {
     return value == null ? 0 : Long.parseLong(value);
   }
 
-  /** The largest fencing token a write was accepted with, 0 if none. */
+  /**
+   * Reads the balance as the holder of {@code fencingToken}; null if a larger token has been seen
+   * (this holder's lease was superseded).
+   */
+  Long fencedRead(RedisCommands<String, String> redis, long fencingToken) {
+    String balance =
+        redis.eval(
+            FENCED_READ, ScriptOutputType.VALUE, new String[] {key}, Long.toString(fencingToken));
+    return balance == null ? null : Long.valueOf(balance);
+  }
+
+  /** The largest fencing token the account has seen, 0 if none. */
   long lastFence(RedisCommands<String, String> redis) {
     String value = redis.hget(key, "fence");
     return value == null ? 0 : Long.parseLong(value);
   }
 
-  /** Writes {@code balance} unless a newer token wrote before; returns whether it was accepted. */
+  /** Writes {@code balance} unless a larger token was seen; returns whether it was accepted. */
   boolean fencedWrite(RedisCommands<String, String> redis, long balance, long fencingToken) {
     Long accepted =
         redis.eval(

@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 /**
  * One demo worker thread: until told to stop, picks an account, takes its lock, reads the balance,
  * works a little, writes balance + {@value #AMOUNT}, and gives the lock back. With redmutex the
- * write carries the lease's fencing token; with the seed pattern it does not.
+ * read and the write carry the lease's fencing token; with the seed pattern they do not.
  */
 final class DemoWorker implements Runnable {
   static final long AMOUNT = 10;
@@ -78,11 +78,13 @@ final class DemoWorker implements Runnable {
       return;
     }
     stats.acquired(System.nanoTime() - start);
-    boolean accepted;
+    boolean accepted = false;
     try {
-      long balance = account.balance(redis);
-      Thread.sleep(WORK_MILLIS);
-      accepted = account.fencedWrite(redis, balance + AMOUNT, lease.fencingToken());
+      Long balance = account.fencedRead(redis, lease.fencingToken());
+      if (balance != null) {
+        Thread.sleep(WORK_MILLIS);
+        accepted = account.fencedWrite(redis, balance + AMOUNT, lease.fencingToken());
+      }
     } finally {
       try {
         lease.release();

@@ -63,7 +63,7 @@ final class DemoWorkerCommand implements Callable<Integer> {
       throws IOException {
     try (RedMutex mutex = root.connect(target, "redmutex-demo-slow", lease)) {
       Lease lease = mutex.acquire(a.lockName(), WAIT);
-      long balance = a.balance(redis);
+      long balance = a.fencedRead(redis, lease.fencingToken()); // fresh lease: never refused
       say("holding " + lease.fencingToken() + " " + balance);
       awaitGo();
       boolean accepted = a.fencedWrite(redis, balance + DemoWorker.AMOUNT, lease.fencingToken());
@@ -78,8 +78,10 @@ final class DemoWorkerCommand implements Callable<Integer> {
       if (!accepted) {
         // What a writer whose token was refused should do: take the lock again, read again.
         try (Lease again = mutex.acquire(a.lockName(), WAIT)) {
-          long fresh = a.balance(redis);
-          boolean ok = a.fencedWrite(redis, fresh + DemoWorker.AMOUNT, again.fencingToken());
+          Long fresh = a.fencedRead(redis, again.fencingToken());
+          boolean ok =
+              fresh != null
+                  && a.fencedWrite(redis, fresh + DemoWorker.AMOUNT, again.fencingToken());
           say("retried " + (ok ? "accepted" : "rejected"));
           deposits += ok ? 1 : 0;
         }

@@ -40,7 +40,7 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
     String message;
     if (e instanceof RedisUnavailableException) {
       status = ExitCodes.REDIS_UNAVAILABLE;
-      message = e.getMessage();
+      message = e.getMessage() + authHint(e.getMessage());
     } else {
       status = ExitCodes.FAILURE;
       message =
@@ -52,6 +52,17 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
     stackTrace(err, e);
     err.flush();
     return status;
+  }
+
+  /** After "authentication failed": where the password comes from, or that none was given. */
+  private String authHint(String message) {
+    if (message == null || !message.startsWith("authentication failed")) {
+      return "";
+    }
+    RedisTarget target = root.target();
+    return target.password() == null
+        ? " (no password given: set $" + RedisTarget.PASSWORD_ENV + " or put it in the URI)"
+        : " (password from " + target.source() + ")";
   }
 
   private int usage(CommandLine command, String message) {

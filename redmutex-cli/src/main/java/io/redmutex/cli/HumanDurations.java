@@ -90,7 +90,9 @@ final class HumanDurations {
           : millis + "ms";
     }
     if (millis < 60_000) {
-      return String.format(Locale.ROOT, "%.1fs", millis / 1_000.0);
+      return millis % 1_000 == 0
+          ? millis / 1_000 + "s"
+          : String.format(Locale.ROOT, "%.1fs", millis / 1_000.0);
     }
     long seconds = millis / 1_000;
     if (seconds < 3_600) {

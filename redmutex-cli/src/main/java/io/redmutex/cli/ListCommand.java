@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
+    header = "List locks matching a pattern (SCAN, never KEYS).",
     description = {
       "Lists locks whose names match PATTERN (Redis glob: * ? [abc]), found with SCAN, never"
           + " KEYS, so it is safe on a busy production Redis. Any string key that matches is"

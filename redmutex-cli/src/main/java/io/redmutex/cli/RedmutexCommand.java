@@ -32,26 +32,26 @@ import picocli.CommandLine.Spec;
       DemoWorkerCommand.class,
       HelpCommand.class
     },
+    header = "flock(1) for a fleet of machines, and a look inside the locks, on Redis.",
     description = {
-      "flock(1) for a fleet of machines, and a look inside the locks, on Redis.",
       "Locks are redmutex leases (wire protocol v1): the key NAME holds a random token, renewed"
           + " while held; every acquisition gets a fencing token larger than all before it.",
       ""
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  redmutex demo                                   # see it work, no setup needed",
-      "  redmutex run nightly-report -- ./report.sh      # one at a time across machines",
-      "  redmutex run --wait 0s -E 75 backup -- ./backup # skip if already running, exit 75",
-      "  redmutex status nightly-report --json",
+      "  redmutex demo                          # see it work; needs nothing running",
+      "  redmutex run nightly -- ./report.sh    # one at a time, across machines",
+      "  redmutex run --wait 0s -E 75 backup -- ./backup.sh   # skip if running",
+      "  redmutex status nightly --json",
       "  redmutex list 'orders:*'",
-      "  redmutex release --force nightly-report         # break a stuck lock",
+      "  redmutex release --force nightly       # break a stuck lock",
       "",
       "Environment:",
-      "  REDMUTEX_URI    Redis URI when --redis is not given (default redis://localhost:6379)",
-      "  REDIS_PASSWORD  password, used when the URI carries none; never printed",
+      "  REDMUTEX_URI    the Redis URI when --redis is not given",
+      "  REDIS_PASSWORD  the password, when the URI carries none (never printed)",
       "",
-      "Docs: docs/cli.md; on Kubernetes with Sentinel: docs/kubernetes.md"
+      "More: docs/cli.md, and docs/kubernetes.md for CronJobs on Sentinel."
     })
 final class RedmutexCommand implements Callable<Integer> {
 

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "release",
     mixinStandardHelpOptions = true,
+    header = "Break a stuck lock (requires --force).",
     description = {
       "Breaks lock NAME whoever holds it, wakes its waiters, and prints what it broke. Refuses"
           + " without --force: the holder is not stopped; it learns of the loss only at its next"

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    header = "Run a command while holding a lock: flock(1) across machines.",
     customSynopsis = {
       "redmutex run [--wait DURATION] [--lease DURATION] [-E CODE] [--grace DURATION]",
       "             NAME [--] COMMAND [ARGS...]"
@@ -47,7 +48,7 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {
       "  redmutex run nightly -- ./nightly.sh --full",
-      "  redmutex run --wait 0s backup -- pg_dump -f /backups/db.sql   # skip if running",
+      "  redmutex run --wait 0s backup -- pg_dump -f db.sql   # skip if running",
       "  redmutex run --wait 5m -E 75 --lease 1m deploy -- ./deploy.sh",
       "  redmutex run jobs:42 -- sh -c 'echo \"fenced write\" $REDMUTEX_FENCE'"
     })
@@ -132,7 +133,7 @@ final class RunCommand implements Callable<Integer> {
       return runHolding(held, words, guard, err);
     } finally {
       guard.disarm();
-      mutex.close();
+      guard.closeClient();
     }
   }
 

@@ -44,9 +44,10 @@ final class SafeDemo {
     out.printf(
         "%d workers, each with its own RedMutex client, deposit %d at a time into %d accounts"
             + " for %s.%n"
-            + "A deposit: take the account's lock, read the balance, write balance + %d with the"
-            + " lease's fencing token%n"
-            + "(the account refuses a token older than one it accepted), give the lock back.%n%n",
+            + "A deposit: take the account's lock, read the balance and write balance + %d, both"
+            + " with the lease's%n"
+            + "fencing token (the account refuses a token older than the newest it has seen),"
+            + " give the lock back.%n%n",
         workerCount,
         DemoWorker.AMOUNT,
         accountCount,

@@ -96,7 +96,7 @@ final class SlowWorker implements AutoCloseable {
     frozen = true;
     BooleanSupplier overtaken =
         protocol == DemoWorker.Protocol.REDMUTEX
-            ? () -> account.lastFence(redis) > token
+            ? () -> account.lastFence(redis) > token && account.balance(redis) != balanceRead
             : () -> account.balance(redis) != balanceRead;
     try {
       while (!overtaken.getAsBoolean() && System.nanoTime() - frozenAt < MAX_FREEZE_NANOS) {

@@ -13,6 +13,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
+    header = "Show locks: held or free, TTL, fencing token, holder, waiters.",
     description = {
       "Shows each lock: held or free, the TTL left, the last fencing token issued, who holds it"
           + " (redmutex holders only: client name, host, pid) and since when (Redis server"

@@ -50,7 +50,7 @@ final class UnsafeDemo {
             + " with %s leases:%n"
             + "  SET NX + DEL (the seed):  SET lock token NX PX %d, read, write balance + %d,"
             + " DEL lock%n"
-            + "  redmutex:                 acquire, read, write balance + %d with the fencing"
+            + "  redmutex:                 acquire, read and write balance + %d with the fencing"
             + " token, release%n"
             + "Each team has %d worker threads and one slow worker: a JVM of its own that the demo"
             + " freezes (SIGSTOP,%n"
