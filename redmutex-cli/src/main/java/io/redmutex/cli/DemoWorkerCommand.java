@@ -12,6 +12,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -100,7 +101,7 @@ final class DemoWorkerCommand implements Callable<Integer> {
     awaitGo();
     a.plainWrite(redis, balance + DemoWorker.AMOUNT);
     say("wrote accepted");
-    say("released " + lock.release().name().toLowerCase(java.util.Locale.ROOT));
+    say("released " + lock.release().name().toLowerCase(Locale.ROOT));
     say("done 1");
     return ExitCodes.OK;
   }

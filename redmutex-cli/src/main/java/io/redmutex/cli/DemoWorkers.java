@@ -4,6 +4,7 @@ import io.redmutex.RedMutex;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -38,7 +39,7 @@ final class DemoWorkers implements AutoCloseable {
             new DemoWorker(
                 protocol, mutex, redis.connect(), accounts, stats, leaseTime, team.running::get));
       }
-      String name = protocol.name().toLowerCase(java.util.Locale.ROOT);
+      String name = protocol.name().toLowerCase(Locale.ROOT);
       for (int i = 0; i < workers.size(); i++) {
         Thread thread = new Thread(workers.get(i), "demo-" + name + "-" + (i + 1));
         thread.setDaemon(true);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -36,13 +37,16 @@ final class SlowWorker implements AutoCloseable {
   private final Process process;
   private final BufferedReader lines;
   private final List<String> transcript = new ArrayList<>();
-  private volatile boolean frozen;
+  private final Thread killOnExit;
 
   private SlowWorker(DemoWorker.Protocol protocol, Process process) {
     this.protocol = protocol;
     this.process = process;
     this.lines =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    // If the demo is stopped by a signal, no finally block runs: do not leave a frozen JVM behind.
+    this.killOnExit = new Thread(process::destroyForcibly, "demo-slow-worker-reaper");
+    Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
   /** Starts the worker JVM: this same program, command {@code demo-worker}. */
@@ -93,7 +97,6 @@ final class SlowWorker implements AutoCloseable {
     long balanceRead = Long.parseLong(holding[2]);
     long frozenAt = System.nanoTime();
     PosixSignals.stop(process.pid());
-    frozen = true;
     BooleanSupplier overtaken =
         protocol == DemoWorker.Protocol.REDMUTEX
             ? () -> account.lastFence(redis) > token && account.balance(redis) != balanceRead
@@ -107,7 +110,6 @@ final class SlowWorker implements AutoCloseable {
       throw new IOException("interrupted while the slow worker was frozen", e);
     } finally {
       PosixSignals.resume(process.pid());
-      frozen = false;
     }
     Duration frozenFor = Duration.ofNanos(System.nanoTime() - frozenAt);
     OutputStream stdin = process.getOutputStream();
@@ -123,17 +125,13 @@ final class SlowWorker implements AutoCloseable {
     return new Outcome(accepted, released, retried, deposits, frozenFor);
   }
 
-  boolean frozen() {
-    return frozen;
-  }
-
   /** The next line, which must start with {@code word}. */
   private String expect(String word) throws IOException {
     String line = lines.readLine();
     if (line == null || !line.startsWith(word)) {
       throw new IOException(
           "the slow "
-              + protocol.name().toLowerCase(java.util.Locale.ROOT)
+              + protocol.name().toLowerCase(Locale.ROOT)
               + " worker said "
               + (line == null ? "nothing more (it exited)" : "'" + line + "'")
               + " where '"
@@ -146,9 +144,14 @@ final class SlowWorker implements AutoCloseable {
     return line;
   }
 
-  /** Kills the worker JVM if it is still there (thawing it first if frozen). */
+  /** Kills the worker JVM if it is still there (SIGKILL ends a frozen process too). */
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook kills it
+    }
     if (process.isAlive()) {
       process.destroyForcibly();
       try {
