@@ -1,0 +1,73 @@
+package io.redmutex.cli;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Just enough JSON for {@code --json} output: objects of strings, numbers, booleans and nulls, in
+ * arrays. One object per line inside the array, so that line tools work on it too.
+ */
+final class Json {
+  private Json() {}
+
+  /** An array of objects; a value is a {@link String}, {@link Number}, {@link Boolean} or null. */
+  static String array(List<Map<String, Object>> objects) {
+    if (objects.isEmpty()) {
+      return "[]";
+    }
+    StringBuilder out = new StringBuilder("[\n");
+    for (int i = 0; i < objects.size(); i++) {
+      out.append("  ").append(object(objects.get(i)));
+      out.append(i + 1 < objects.size() ? ",\n" : "\n");
+    }
+    return out.append("]").toString();
+  }
+
+  static String object(Map<String, Object> fields) {
+    StringBuilder out = new StringBuilder("{");
+    boolean first = true;
+    for (Map.Entry<String, Object> field : fields.entrySet()) {
+      if (!first) {
+        out.append(", ");
+      }
+      first = false;
+      out.append(string(field.getKey())).append(": ").append(value(field.getValue()));
+    }
+    return out.append("}").toString();
+  }
+
+  private static String value(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof Number || value instanceof Boolean) {
+      return value.toString();
+    }
+    if (value instanceof String text) {
+      return string(text);
+    }
+    throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
+  }
+
+  static String string(String text) {
+    StringBuilder out = new StringBuilder("\"");
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
+  }
+}

@@ -1,0 +1,142 @@
+package io.redmutex.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redmutex.testkit.PrintRedisLogsOnFailure;
+import io.redmutex.testkit.RedisServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Usage errors, unreachable Redis, refused passwords: exit codes and one-line messages. */
+@ExtendWith(PrintRedisLogsOnFailure.class)
+class ErrorsIT {
+  private static final String PASSWORD = "s3cret:p@ss word";
+
+  @Test
+  void usageErrors_exit2_withTheUsageLine() {
+    String[][] cases = {
+      {},
+      {"no-such-command"},
+      {"run"},
+      {"run", "name-only"},
+      {"run", "--wait", "5", "x", "--", "true"},
+      {"run", "x", "--wait", "1s", "--", "true"},
+      {"run", "-E", "300", "x", "--", "true"},
+      {"status"},
+      {"list", "--limit", "0"},
+      {"demo", "--duration", "2h"},
+      {"--redis", "foo://host", "status", "x"},
+    };
+    for (String[] args : cases) {
+      Cli cli = Cli.run(args);
+
+      assertThat(cli.exitCode()).as(String.join(" ", args) + " " + cli).isEqualTo(2);
+      assertThat(cli.stderr())
+          .as(String.join(" ", args))
+          .startsWith("redmutex: ")
+          .contains("\nUsage: redmutex")
+          .contains("--help' for more information.")
+          .doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void help_andVersion_exit0() {
+    Cli help = Cli.run("--help");
+    Cli runHelp = Cli.run("run", "--help");
+    Cli version = Cli.run("--version");
+
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.stdout()).contains("Exit codes:").contains("run").contains("demo");
+    assertThat(runHelp.stdout()).contains("REDMUTEX_FENCE").contains("--conflict-exit-code");
+    assertThat(version.stdout()).startsWith("redmutex ");
+  }
+
+  @Test
+  void unreachableRedis_oneLineCause_exit3() throws IOException {
+    int port = closedPort();
+
+    Cli cli = Cli.run("--redis", "redis://127.0.0.1:" + port, "status", "x");
+
+    assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(3);
+    assertThat(cli.stderr())
+        .isEqualTo(
+            "redmutex: cannot connect to Redis at 127.0.0.1:" + port + ": Connection refused\n");
+  }
+
+  @Test
+  void unreachableRedis_withVerbose_addsTheStackTrace() throws IOException {
+    Cli cli = Cli.run("--redis", "redis://127.0.0.1:" + closedPort(), "--verbose", "status", "x");
+
+    assertThat(cli.exitCode()).isEqualTo(3);
+    assertThat(cli.stderr()).contains("cannot connect to Redis").contains("\tat io.redmutex.");
+  }
+
+  @Test
+  void unreachableRedis_forRun_doesNotRunTheCommand() throws IOException {
+    Cli cli =
+        Cli.run("--redis", "redis://127.0.0.1:" + closedPort(), "run", "x", "--", "echo", "ran");
+
+    assertThat(cli.exitCode()).isEqualTo(3);
+    assertThat(cli.stdout()).isEmpty();
+  }
+
+  @Test
+  void passwordRefused_oneLineCause_exit3_andThePasswordIsNeverPrinted() {
+    try (RedisServer redis = RedisServer.builder().password(PASSWORD).start()) {
+      String noPassword = "redis://127.0.0.1:" + redis.port();
+
+      Cli none = Cli.run("--redis", noPassword, "status", "x");
+      Cli wrong =
+          Cli.run(Map.of("REDIS_PASSWORD", "wr0ng-pa55"), "--redis", noPassword, "status", "x");
+      Cli wrongVerbose =
+          Cli.run(
+              Map.of("REDIS_PASSWORD", "wr0ng-pa55"),
+              "--redis",
+              noPassword,
+              "--verbose",
+              "status",
+              "x");
+
+      assertThat(none.exitCode()).as(none.toString()).isEqualTo(3);
+      assertThat(none.stderr())
+          .startsWith("redmutex: authentication failed for Redis at 127.0.0.1:" + redis.port())
+          .endsWith("(no password given: set $REDIS_PASSWORD or put it in the URI)\n")
+          .hasLineCount(1);
+      assertThat(wrong.exitCode()).as(wrong.toString()).isEqualTo(3);
+      assertThat(wrong.stderr())
+          .startsWith("redmutex: authentication failed")
+          .endsWith("(password from --redis + REDIS_PASSWORD)\n")
+          .hasLineCount(1);
+      assertThat(wrongVerbose.stderr()).contains("\tat ").doesNotContain("wr0ng-pa55");
+    }
+  }
+
+  @Test
+  void redisPassword_isUsed_withRedmutexUri() {
+    try (RedisServer redis = RedisServer.builder().password(PASSWORD).start()) {
+      Map<String, String> env =
+          Map.of("REDMUTEX_URI", "redis://127.0.0.1:" + redis.port(), "REDIS_PASSWORD", PASSWORD);
+
+      Cli cli = Cli.run(env, "run", "with-password", "--", "true");
+      Cli status = Cli.run(env, "status", "--json", "with-password");
+
+      assertThat(cli.exitCode()).as(cli.toString()).isZero();
+      assertThat(status.exitCode()).as(status.toString()).isZero();
+      assertThat(status.stdout())
+          .contains("\"fencingToken\": ")
+          .doesNotContain("\"fencingToken\": 0,");
+    }
+  }
+
+  /** A loopback port nobody listens on (bound, then closed). */
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package io.redmutex.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.redmutex.Lease;
+import io.redmutex.RedMutex;
+import io.redmutex.testkit.PrintRedisLogsOnFailure;
+import io.redmutex.testkit.RedisServer;
+import io.redmutex.testkit.Timing;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code status}, {@code list} and {@code release --force}, end to end. */
+@ExtendWith(PrintRedisLogsOnFailure.class)
+class InspectCommandsIT {
+  private static RedisServer redis;
+  private static RedMutex mutex;
+
+  @BeforeAll
+  static void start() {
+    redis = RedisServer.start();
+    mutex = RedMutex.connect(redis.uri());
+  }
+
+  @AfterAll
+  static void stop() {
+    mutex.close();
+    redis.close();
+  }
+
+  private static Cli run(String... args) {
+    String[] all = new String[args.length + 2];
+    all[0] = "--redis";
+    all[1] = redis.uri();
+    System.arraycopy(args, 0, all, 2, args.length);
+    return Cli.run(all);
+  }
+
+  @Test
+  void statusJson_showsHeldAndFreeLocks() {
+    try (Lease held = mutex.acquire("status:held", Duration.ZERO)) {
+      Cli cli = run("status", "--json", "status:held", "status:free");
+
+      assertThat(cli.exitCode()).as(cli.toString()).isZero();
+      String[] lines = cli.stdout().split("\n");
+      assertThat(lines).hasSize(4);
+      assertThat(lines[0]).isEqualTo("[");
+      assertThat(lines[1])
+          .matches(
+              "  \\{\"name\": \"status:held\", \"key\": \"status:held\", \"held\": true,"
+                  + " \"ttlMillis\": \\d+, \"fencingToken\": "
+                  + held.fencingToken()
+                  + ", \"holder\": \"redmutex on \\S+ pid "
+                  + ProcessHandle.current().pid()
+                  + "\", \"since\": \"[0-9T:.-]+Z\", \"waiting\": 0},");
+      assertThat(lines[2])
+          .isEqualTo(
+              "  {\"name\": \"status:free\", \"key\": \"status:free\", \"held\": false,"
+                  + " \"ttlMillis\": null, \"fencingToken\": 0, \"holder\": null, \"since\": null,"
+                  + " \"waiting\": 0}");
+      assertThat(lines[3]).isEqualTo("]");
+    }
+  }
+
+  @Test
+  void statusTable_showsTheHolder() {
+    try (Lease held = mutex.acquire("status:table", Duration.ZERO)) {
+      Cli cli = run("status", "status:table");
+
+      assertThat(cli.exitCode()).as(cli.toString()).isZero();
+      String[] lines = cli.stdout().split("\n");
+      assertThat(lines[0]).startsWith("NAME          STATE  TTL");
+      assertThat(lines[1])
+          .startsWith("status:table  held")
+          .contains(Long.toString(held.fencingToken()))
+          .contains("redmutex on ")
+          .contains("pid " + ProcessHandle.current().pid());
+    }
+  }
+
+  @Test
+  void listJson_findsMatchingLocksOnly() {
+    try (Lease a = mutex.acquire("list:a", Duration.ZERO);
+        Lease b = mutex.acquire("list:b", Duration.ZERO);
+        Lease other = mutex.acquire("unlisted", Duration.ZERO)) {
+      Cli cli = run("list", "--json", "list:*");
+
+      assertThat(cli.exitCode()).as(cli.toString()).isZero();
+      assertThat(cli.stdout())
+          .contains("{\"name\": \"list:a\", \"key\": \"list:a\", \"held\": true")
+          .contains("\"fencingToken\": " + a.fencingToken())
+          .contains("{\"name\": \"list:b\", \"key\": \"list:b\", \"held\": true")
+          .contains("\"fencingToken\": " + b.fencingToken())
+          .doesNotContain("unlisted");
+      assertThat(cli.stdout().split("\n")).hasSize(4); // [, two locks, ]
+    }
+  }
+
+  @Test
+  void list_withNoMatch_saysSo() {
+    Cli table = run("list", "nothing-here:*");
+    Cli json = run("list", "--json", "nothing-here:*");
+
+    assertThat(table.stdout()).isEqualTo("no locks match 'nothing-here:*'\n");
+    assertThat(json.stdout()).isEqualTo("[]\n");
+  }
+
+  @Test
+  void releaseForce_breaksTheLock_saysWhatItBroke_andTheHolderLearns() {
+    Lease held = mutex.acquire("stuck", Duration.ZERO);
+    AtomicBoolean lost = new AtomicBoolean();
+    held.onLost(() -> lost.set(true));
+
+    Cli cli = run("release", "--force", "stuck");
+
+    assertThat(cli.exitCode()).as(cli.toString()).isZero();
+    assertThat(cli.stdout())
+        .startsWith("broke lock 'stuck': it was held by redmutex on ")
+        .contains("fencing token " + held.fencingToken());
+    assertThat(redis.command("EXISTS", "stuck")).isEqualTo("0");
+    await().atMost(Timing.scaled(Duration.ofSeconds(60))).untilTrue(lost);
+  }
+
+  @Test
+  void releaseForce_ofAFreeLock_breaksNothing() {
+    Cli cli = run("release", "--force", "never-taken");
+
+    assertThat(cli.exitCode()).as(cli.toString()).isZero();
+    assertThat(cli.stdout()).isEqualTo("lock 'never-taken' was free: nothing to break\n");
+  }
+
+  @Test
+  void release_withoutForce_refuses_withExit2() {
+    try (Lease held = mutex.acquire("kept", Duration.ZERO)) {
+      Cli cli = run("release", "kept");
+
+      assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(2);
+      assertThat(cli.stderr())
+          .startsWith("redmutex: refusing to break lock 'kept' without --force")
+          .contains("Usage: redmutex release");
+      assertThat(held.isHeld()).isTrue();
+      assertThat(redis.command("EXISTS", "kept")).isEqualTo("1");
+    }
+  }
+}
