@@ -133,7 +133,7 @@ public final class RedMutex implements AutoCloseable {
    * round trips.
    */
   public LockInfo inspect(String name) {
-    return engine.inspect(name);
+    return engine.inspection().inspect(name);
   }
 
   /**
@@ -142,7 +142,7 @@ public final class RedMutex implements AutoCloseable {
    * that matches is reported, including locks written by other libraries.
    */
   public List<LockInfo> list(String pattern, int limit) {
-    return engine.list(pattern, limit);
+    return engine.inspection().list(pattern, limit);
   }
 
   /**
@@ -153,7 +153,7 @@ public final class RedMutex implements AutoCloseable {
    * @return what was broken, or empty if the lock was free
    */
   public Optional<LockInfo> forceRelease(String name) {
-    return engine.forceRelease(name);
+    return engine.inspection().forceRelease(name);
   }
 
   /**

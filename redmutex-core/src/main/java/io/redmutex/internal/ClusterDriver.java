@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * announced with sharded pub/sub ({@code SPUBLISH}, heard with {@code SSUBSCRIBE} on the slot's
  * master) on Redis 7 and later, and with classic cluster-wide {@code PUBLISH} before.
  */
-final class ClusterDriver implements LockDriver {
+final class ClusterDriver extends ScriptedDriver {
   private static final Logger log = LoggerFactory.getLogger(ClusterDriver.class);
 
   private final ClientResources resources;
@@ -44,7 +43,6 @@ final class ClusterDriver implements LockDriver {
   private final LockScripts scripts;
   private final PubSubLink<StatefulRedisClusterPubSubConnection<String, String>> pubSub =
       new PubSubLink<>(this::openPubSub);
-  private volatile Consumer<String> wakeUps = channel -> {};
   private final AtomicBoolean refreshing = new AtomicBoolean();
 
   ClusterDriver(List<RedisURI> seeds, Duration commandTimeout) {
@@ -89,7 +87,8 @@ final class ClusterDriver implements LockDriver {
    * Asks for a fresh view of the cluster when an operation times out or loses its connection: the
    * slot may have moved to a promoted replica before Lettuce's own triggers noticed.
    */
-  private <T> CompletableFuture<T> watched(CompletableFuture<T> operation) {
+  @Override
+  <T> CompletableFuture<T> watched(CompletableFuture<T> operation) {
     operation.whenComplete(
         (value, error) -> {
           if (error != null
@@ -104,40 +103,8 @@ final class ClusterDriver implements LockDriver {
   }
 
   @Override
-  public CompletableFuture<TakeResult> take(
-      LockKeys keys, String token, long leaseMillis, String holder) {
-    return watched(scripts.take(keys, token, leaseMillis, holder));
-  }
-
-  @Override
-  public CompletableFuture<TakeResult> handOff(
-      LockKeys keys, String from, String to, long leaseMillis, String holder) {
-    return watched(scripts.handOff(keys, from, to, leaseMillis, holder));
-  }
-
-  @Override
-  public boolean canHandOff() {
-    return true;
-  }
-
-  @Override
-  public CompletableFuture<Boolean> release(LockKeys keys, String token) {
-    return watched(scripts.release(keys, token));
-  }
-
-  @Override
-  public CompletableFuture<Boolean> extend(LockKeys keys, String token, long leaseMillis) {
-    return watched(scripts.extend(keys, token, leaseMillis));
-  }
-
-  @Override
-  public CompletableFuture<List<Object>> inspect(LockKeys keys) {
-    return watched(scripts.inspect(keys));
-  }
-
-  @Override
-  public CompletableFuture<String> breakLock(LockKeys keys) {
-    return watched(scripts.breakLock(keys));
+  LockScripts scripts() {
+    return scripts;
   }
 
   @Override
@@ -158,11 +125,6 @@ final class ClusterDriver implements LockDriver {
   @Override
   public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
     return KeyScan.strings(commands, pattern, limit);
-  }
-
-  @Override
-  public void onWakeUp(Consumer<String> channelConsumer) {
-    this.wakeUps = channelConsumer;
   }
 
   @Override
@@ -211,23 +173,23 @@ final class ClusterDriver implements LockDriver {
                   new RedisClusterPubSubAdapter<>() {
                     @Override
                     public void message(RedisClusterNode node, String channel, String message) {
-                      wakeUps.accept(channel);
+                      wakeUp(channel);
                     }
 
                     @Override
                     public void smessage(RedisClusterNode node, String channel, String message) {
-                      wakeUps.accept(channel);
+                      wakeUp(channel);
                     }
 
                     // Also after a reconnect, when releases may have been missed.
                     @Override
                     public void subscribed(RedisClusterNode node, String channel, long count) {
-                      wakeUps.accept(channel);
+                      wakeUp(channel);
                     }
 
                     @Override
                     public void ssubscribed(RedisClusterNode node, String channel, long count) {
-                      wakeUps.accept(channel);
+                      wakeUp(channel);
                     }
                   });
               return c;

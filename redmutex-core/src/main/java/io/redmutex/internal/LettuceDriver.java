@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * resolves the master again; and a {@code READONLY} answer, a timed-out command or a {@code
  * +switch-master} event makes it look the master up again and move the command connection there.
  */
-final class LettuceDriver implements LockDriver {
+final class LettuceDriver extends ScriptedDriver {
   private static final Logger log = LoggerFactory.getLogger(LettuceDriver.class);
 
   private final ClientResources resources;
@@ -52,7 +51,6 @@ final class LettuceDriver implements LockDriver {
 
   private final PubSubLink<StatefulRedisPubSubConnection<String, String>> pubSub =
       new PubSubLink<>(this::openPubSub);
-  private volatile Consumer<String> wakeUps = channel -> {};
 
   /**
    * Connects to the master and checks it answers as one.
@@ -170,7 +168,8 @@ final class LettuceDriver implements LockDriver {
   }
 
   /** Watches an operation's outcome for signs that the master moved. */
-  private <T> CompletableFuture<T> watched(CompletableFuture<T> operation) {
+  @Override
+  <T> CompletableFuture<T> watched(CompletableFuture<T> operation) {
     if (sentinel) {
       operation.whenComplete(
           (value, error) -> {
@@ -190,7 +189,7 @@ final class LettuceDriver implements LockDriver {
   public CompletableFuture<TakeResult> take(
       LockKeys keys, String token, long leaseMillis, String holder) {
     if (replicated == null) {
-      return watched(scripts.take(keys, token, leaseMillis, holder));
+      return super.take(keys, token, leaseMillis, holder);
     }
     return watched(replicated.run(s -> s.take(keys, token, leaseMillis, holder)))
         .thenCompose(
@@ -220,20 +219,19 @@ final class LettuceDriver implements LockDriver {
   }
 
   @Override
-  public CompletableFuture<TakeResult> handOff(
-      LockKeys keys, String from, String to, long leaseMillis, String holder) {
-    return watched(scripts.handOff(keys, from, to, leaseMillis, holder));
+  public boolean canHandOff() {
+    return replicated == null; // each acquisition needs its own WAIT
   }
 
   @Override
-  public boolean canHandOff() {
-    return replicated == null;
+  LockScripts scripts() {
+    return scripts;
   }
 
   @Override
   public CompletableFuture<Boolean> release(LockKeys keys, String token) {
     if (replicated == null) {
-      return watched(scripts.release(keys, token));
+      return super.release(keys, token);
     }
     return watched(replicated.run(s -> s.release(keys, token)))
         .thenApply(
@@ -253,7 +251,7 @@ final class LettuceDriver implements LockDriver {
   @Override
   public CompletableFuture<Boolean> extend(LockKeys keys, String token, long leaseMillis) {
     if (replicated == null) {
-      return watched(scripts.extend(keys, token, leaseMillis));
+      return super.extend(keys, token, leaseMillis);
     }
     return watched(replicated.run(s -> s.extend(keys, token, leaseMillis)))
         .thenApply(
@@ -277,16 +275,6 @@ final class LettuceDriver implements LockDriver {
   }
 
   @Override
-  public CompletableFuture<List<Object>> inspect(LockKeys keys) {
-    return watched(scripts.inspect(keys));
-  }
-
-  @Override
-  public CompletableFuture<String> breakLock(LockKeys keys) {
-    return watched(scripts.breakLock(keys));
-  }
-
-  @Override
   public CompletableFuture<Long> subscribers(String channel) {
     return commands
         .pubsubNumsub(channel)
@@ -297,11 +285,6 @@ final class LettuceDriver implements LockDriver {
   @Override
   public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
     return KeyScan.strings(commands, pattern, limit);
-  }
-
-  @Override
-  public void onWakeUp(Consumer<String> channelConsumer) {
-    this.wakeUps = channelConsumer;
   }
 
   @Override
@@ -329,14 +312,14 @@ final class LettuceDriver implements LockDriver {
                       new RedisPubSubAdapter<>() {
                         @Override
                         public void message(String channel, String message) {
-                          wakeUps.accept(channel);
+                          wakeUp(channel);
                         }
 
                         @Override
                         public void subscribed(String channel, long count) {
                           // Also after a reconnect, when releases may have been missed: waiters
                           // try again rather than sleep until the holder's lease runs out.
-                          wakeUps.accept(channel);
+                          wakeUp(channel);
                         }
                       });
                   return c;

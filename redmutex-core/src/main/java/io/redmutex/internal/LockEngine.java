@@ -3,21 +3,14 @@ package io.redmutex.internal;
 import io.redmutex.DistributedLock;
 import io.redmutex.Lease;
 import io.redmutex.LockException;
-import io.redmutex.LockInfo;
 import io.redmutex.LockInterruptedException;
 import io.redmutex.LockListener;
 import io.redmutex.LockTimeoutException;
 import io.redmutex.RedMutex;
 import io.redmutex.RedisUnavailableException;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -56,6 +49,7 @@ public final class LockEngine implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Map<String, DefaultLease> heldHere = new ConcurrentHashMap<>();
   private final String holderDescription;
+  private final Inspection inspection = new Inspection(this);
 
   /**
    * Connects to Redis as {@code settings} say.
@@ -85,20 +79,7 @@ public final class LockEngine implements AutoCloseable {
     long renewPeriod = settings.leaseTime().toNanos() / 3;
     this.renewer = new Renewer(scheduler, settings.clock(), renewPeriod / 10);
     this.wakeUps = new WakeUps(driver);
-    this.holderDescription = describeThisProcess(settings.uri().getClientName());
-  }
-
-  /** {@code clientName on host pid N}: what operators see as a lock's holder. */
-  private static String describeThisProcess(String clientName) {
-    String host = System.getenv("HOSTNAME"); // the pod name on Kubernetes
-    if (host == null || host.isBlank()) {
-      try {
-        host = InetAddress.getLocalHost().getHostName();
-      } catch (IOException e) {
-        host = "unknown-host";
-      }
-    }
-    return clientName + " on " + host + " pid " + ProcessHandle.current().pid();
+    this.holderDescription = Inspection.describeThisProcess(settings.uri().getClientName());
   }
 
   String holderDescription() {
@@ -125,64 +106,9 @@ public final class LockEngine implements AutoCloseable {
     }
   }
 
-  // ---- inspection, for operators ----
-
-  public LockInfo inspect(String name) {
-    checkOpen();
-    LockKeys keys = LockKeys.of(settings.keyPrefix(), name);
-    CompletableFuture<List<Object>> state = driver.inspect(keys);
-    CompletableFuture<Long> waiting = driver.subscribers(keys.channel());
-    List<Object> reply = awaitCommand(state, "inspect", name);
-    long waiters = awaitCommand(waiting, "inspect", name);
-    long pttl = (Long) reply.get(0);
-    String fence = (String) reply.get(1);
-    String owner = (String) reply.get(2);
-    String holder = (String) reply.get(3);
-    String value = (String) reply.get(4);
-    boolean held = pttl != -2;
-    boolean ours = held && !owner.isEmpty() && owner.equals(value);
-    long fencingToken = fence.isEmpty() ? 0 : Long.parseLong(fence);
-    return new LockInfo(
-        name,
-        keys.key(),
-        held,
-        pttl >= 0 ? Optional.of(Duration.ofMillis(pttl)) : Optional.empty(),
-        fencingToken,
-        ours && !holder.isEmpty() ? Optional.of(holder) : Optional.empty(),
-        ours ? Optional.of(Instant.EPOCH.plus(fencingToken, ChronoUnit.MICROS)) : Optional.empty(),
-        (int) waiters);
-  }
-
-  public List<LockInfo> list(String pattern, int limit) {
-    Objects.requireNonNull(pattern, "pattern");
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be positive, was " + limit);
-    }
-    checkOpen();
-    String prefix = settings.keyPrefix();
-    List<String> keys =
-        awaitCommand(driver.scanStrings(prefix + pattern, limit), "list", prefix + pattern);
-    List<LockInfo> locks = new ArrayList<>();
-    for (String key : keys) {
-      if (key.startsWith(prefix) && key.length() > prefix.length()) {
-        locks.add(inspect(key.substring(prefix.length())));
-      }
-    }
-    return locks;
-  }
-
-  public Optional<LockInfo> forceRelease(String name) {
-    LockInfo before = inspect(name);
-    String broken =
-        awaitCommand(driver.breakLock(LockKeys.of(settings.keyPrefix(), name)), "break", name);
-    if (broken == null) {
-      return Optional.empty();
-    }
-    log.warn(
-        "redmutex: lock '{}' broken by force; it was held by {}",
-        name,
-        before.holder().orElse("a client of another library"));
-    return Optional.of(before);
+  /** Reading and breaking locks, for operators. */
+  public Inspection inspection() {
+    return inspection;
   }
 
   // ---- the API, as RedMutex exposes it ----
@@ -519,7 +445,7 @@ public final class LockEngine implements AutoCloseable {
     Durations.check("waitTimeout", waitTimeout, Duration.ZERO, RedMutex.MAX_WAIT_TIMEOUT);
   }
 
-  private void checkOpen() {
+  void checkOpen() {
     if (closed.get()) {
       throw new IllegalStateException("this RedMutex is closed");
     }

@@ -59,10 +59,6 @@ final class Renewer {
     }
   }
 
-  synchronized boolean isScheduled(DefaultLease lease) {
-    return entries.containsKey(lease);
-  }
-
   /** The leases being renewed now. */
   synchronized List<DefaultLease> leases() {
     return new ArrayList<>(entries.keySet());

@@ -174,9 +174,4 @@ final class WakeUps {
     }
     return c == null ? null : c.claimForHandOff();
   }
-
-  /** Number of lock names with local waiters; for tests and diagnostics. */
-  synchronized int activeChannels() {
-    return channels.size();
-  }
 }

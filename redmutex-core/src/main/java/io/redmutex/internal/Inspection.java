@@ -1,0 +1,112 @@
+package io.redmutex.internal;
+
+import io.redmutex.LockInfo;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reading and breaking locks, for operators and tools: what {@code redmutex status} shows. */
+public final class Inspection {
+  private static final Logger log = LoggerFactory.getLogger(Inspection.class);
+
+  private final LockEngine engine;
+
+  Inspection(LockEngine engine) {
+    this.engine = engine;
+  }
+
+  /** {@code clientName on host pid N}: what operators see as a lock's holder. */
+  static String describeThisProcess(String clientName) {
+    String host = System.getenv("HOSTNAME"); // the pod name on Kubernetes
+    if (host == null || host.isBlank()) {
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        host = "unknown-host";
+      }
+    }
+    return clientName + " on " + host + " pid " + ProcessHandle.current().pid();
+  }
+
+  /** The state of lock {@code name}; two commands, pipelined. */
+  public LockInfo inspect(String name) {
+    engine.checkOpen();
+    LockKeys keys = LockKeys.of(engine.settings().keyPrefix(), name);
+    CompletableFuture<List<Object>> state = engine.driver().inspect(keys);
+    CompletableFuture<Long> waiting = engine.driver().subscribers(keys.channel());
+    List<Object> reply = engine.awaitCommand(state, "inspect", name);
+    long waiters = engine.awaitCommand(waiting, "inspect", name);
+    long pttl = (Long) reply.get(0);
+    String fence = (String) reply.get(1);
+    String owner = (String) reply.get(2);
+    String holder = (String) reply.get(3);
+    String value = (String) reply.get(4);
+    boolean held = pttl != -2;
+    // The fence hash describes the holder only if it was written for the token the key holds.
+    boolean ours = held && !owner.isEmpty() && owner.equals(value);
+    long fencingToken = fence.isEmpty() ? 0 : Long.parseLong(fence);
+    return new LockInfo(
+        name,
+        keys.key(),
+        held,
+        pttl >= 0 ? Optional.of(Duration.ofMillis(pttl)) : Optional.empty(),
+        fencingToken,
+        ours && !holder.isEmpty() ? Optional.of(holder) : Optional.empty(),
+        ours ? Optional.of(Instant.EPOCH.plus(fencingToken, ChronoUnit.MICROS)) : Optional.empty(),
+        (int) waiters);
+  }
+
+  /**
+   * The string keys matching {@code pattern} under the key prefix, inspected; keys whose name
+   * redmutex would refuse (written by another library) are left out.
+   */
+  public List<LockInfo> list(String pattern, int limit) {
+    Objects.requireNonNull(pattern, "pattern");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, was " + limit);
+    }
+    engine.checkOpen();
+    String prefix = engine.settings().keyPrefix();
+    List<String> keys =
+        engine.awaitCommand(
+            engine.driver().scanStrings(prefix + pattern, limit), "list", prefix + pattern);
+    List<LockInfo> locks = new ArrayList<>();
+    for (String key : keys) {
+      if (key.startsWith(prefix) && key.length() > prefix.length()) {
+        try {
+          locks.add(inspect(key.substring(prefix.length())));
+        } catch (IllegalArgumentException notALockName) {
+          log.debug("redmutex: list skips key '{}': {}", key, notALockName.getMessage());
+        }
+      }
+    }
+    return locks;
+  }
+
+  /** Deletes lock {@code name} whatever its owner; what was broken, or empty if it was free. */
+  public Optional<LockInfo> forceRelease(String name) {
+    LockInfo before = inspect(name);
+    String broken =
+        engine.awaitCommand(
+            engine.driver().breakLock(LockKeys.of(engine.settings().keyPrefix(), name)),
+            "break",
+            name);
+    if (broken == null) {
+      return Optional.empty();
+    }
+    log.warn(
+        "redmutex: lock '{}' broken by force; it was held by {}",
+        name,
+        before.holder().orElse("a client of another library"));
+    return Optional.of(before);
+  }
+}
