@@ -1,5 +1,6 @@
 package io.redmutex.testkit;
 
+import io.lettuce.core.RedisException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -30,6 +31,7 @@ final class Polling {
     Duration scaled = Timing.scaled(timeout);
     long deadline = System.nanoTime() + scaled.toNanos();
     long pause = FIRST_PAUSE_MILLIS;
+    RedisException lastFailure = null;
     while (true) {
       try {
         if (condition.holds()) {
@@ -37,10 +39,13 @@ final class Polling {
         }
       } catch (IOException e) {
         throw new IllegalStateException("Cannot check for " + what.get(), e);
+      } catch (RedisException e) {
+        // A server that is starting, resyncing or failing over may drop a probe: ask again.
+        lastFailure = e;
       }
       if (deadline - System.nanoTime() <= 0) {
         throw new IllegalStateException(
-            "Timed out after " + scaled.toMillis() + " ms waiting for " + what.get());
+            "Timed out after " + scaled.toMillis() + " ms waiting for " + what.get(), lastFailure);
       }
       sleep(pause, what);
       pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
