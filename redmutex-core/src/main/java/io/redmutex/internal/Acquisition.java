@@ -102,10 +102,14 @@ final class Acquisition {
       return false;
     }
     synchronized (this) {
-      channel = subscribed;
+      if (result.isDone()) { // cancelled already
+        engine.wakeUps().leave(subscribed);
+        return true;
+      }
+      channel = subscribed; // from here on, cleanUp() leaves it
       long seen = subscribed.releases();
-      if (result.isDone() || !engine.heldHere(keys.key()) || !subscribed.park(this, seen)) {
-        return false; // take now; the channel stays joined
+      if (!engine.heldHere(keys.key()) || !subscribed.park(this, seen)) {
+        return false; // take now
       }
       parked = true;
       retryTimer =
