@@ -221,6 +221,8 @@ final class DefaultLease implements Lease {
       lostCallbacks.clear();
     }
     if (before == State.LOST || !deleted) {
+      // Nothing was deleted, so nothing was announced: waiters here must not wait for it.
+      engine.wakeUps().announceLocally(keys.channel());
       throw lostException("released, but it had been lost before");
     }
     engine.released(this, Duration.ofNanos(engine.clock().nanoTime() - acquiredAtNanos));
