@@ -325,25 +325,26 @@ public final class LockEngine implements AutoCloseable {
       return awaitRetrying(() -> driver.release(keys, lease.token()), "release", keys.name());
     }
     long sentAt = clock().nanoTime();
-    TakeResult handed;
+    CompletableFuture<TakeResult> handOff =
+        driver.handOff(keys, lease.token(), next.token(), next.leaseMillis(), holderDescription);
+    // The waiter learns the outcome on the I/O thread, at once: it need not wait for this thread
+    // to wake up first. Its take, with the same token, finds out whether an unknown one happened.
+    handOff.whenComplete(
+        (handed, error) -> {
+          if (error != null) {
+            next.unclaim(true);
+          } else if (handed.acquired()) {
+            next.handedOver(handed.fencingToken(), sentAt);
+          } else {
+            next.unclaim(false);
+          }
+        });
     try {
-      handed =
-          awaitCommand(
-              driver.handOff(
-                  keys, lease.token(), next.token(), next.leaseMillis(), holderDescription),
-              "release",
-              keys.name());
+      return awaitCommand(handOff, "release", keys.name()).acquired();
     } catch (RuntimeException e) {
-      next.unclaim(true); // its take, with the same token, finds out whether it was handed over
       releaseQuietly(keys, lease.token());
       throw e;
     }
-    if (handed.acquired()) {
-      next.handedOver(handed.fencingToken(), sentAt);
-      return true;
-    }
-    next.unclaim(false);
-    return false;
   }
 
   /** Compare-and-delete without waiting for the answer; for tokens whose take was in doubt. */
