@@ -89,14 +89,13 @@ final class Acquisition {
   }
 
   /**
-   * When another lease of this client holds the lock and waiters here are already subscribed to its
-   * releases, parks without a take: the lock comes by hand-off, by a release message, or when the
-   * local lease is lost (which wakes a waiter here). Saves a take that would only be refused.
+   * When waiters here are already subscribed to the lock's releases and another lease of this
+   * client holds it, parks without a take: the lock comes by hand-off, by a release message, or
+   * when the local lease is lost (which wakes a waiter here); that saves a take that would only be
+   * refused. Right after this client ended a run of hand-offs, parks for {@link
+   * WakeUps#YIELD_NANOS} at most, so that other clients' waiters get a fair chance.
    */
   private boolean queueBehindLocalHolder() {
-    if (!engine.heldHere(keys.key())) {
-      return false;
-    }
     WakeUps.Channel subscribed = engine.wakeUps().joinIfSubscribed(keys.channel());
     if (subscribed == null) {
       return false;
@@ -108,15 +107,18 @@ final class Acquisition {
       }
       channel = subscribed; // from here on, cleanUp() leaves it
       long seen = subscribed.releases();
-      if (!engine.heldHere(keys.key()) || !subscribed.park(this, seen)) {
+      // Behind a lease of this client, wait to be handed the lock (or for its release or loss);
+      // right after this client ended a run of hand-offs, give other clients a head start.
+      long yielding = subscribed.yieldingNanos();
+      long wait =
+          engine.heldHere(keys.key()) ? TimeUnit.MILLISECONDS.toNanos(leaseMillis) : yielding;
+      if (wait == 0 || !subscribed.park(this, seen)) {
         return false; // take now
       }
       parked = true;
       retryTimer =
           engine.schedule(
-              this::onRetryTimer,
-              Math.min(TimeUnit.MILLISECONDS.toNanos(leaseMillis), deadline.remainingNanos()),
-              TimeUnit.NANOSECONDS);
+              this::onRetryTimer, Math.min(wait, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
       return true;
     }
   }

@@ -78,7 +78,7 @@ public final class LockEngine implements AutoCloseable {
     scheduler.setRemoveOnCancelPolicy(true);
     long renewPeriod = settings.leaseTime().toNanos() / 3;
     this.renewer = new Renewer(scheduler, settings.clock(), renewPeriod / 10);
-    this.wakeUps = new WakeUps(driver);
+    this.wakeUps = new WakeUps(driver, settings.clock());
     this.holderDescription = Inspection.describeThisProcess(settings.uri().getClientName());
   }
 

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Wake-ups for waiters of this client: one subscription per lock name while anyone here waits on it
@@ -23,6 +24,12 @@ final class WakeUps {
    */
   static final int MAX_HAND_OFFS_IN_A_ROW = 8;
 
+  /**
+   * After a release that ends a run of hand-offs, new acquires in this client wait this long before
+   * they take, so that a waiter in another client, woken by the release message, gets there first.
+   */
+  static final long YIELD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
   /** One lock name's subscription, shared by its local waiters. */
   static final class Channel {
     private final String name;
@@ -31,10 +38,15 @@ final class WakeUps {
     private int users; // guarded by WakeUps.this
     private long releases; // guarded by this
     private int handOffsInARow; // guarded by this
+    private long yieldedAtNanos; // guarded by this
+    private boolean yielded; // guarded by this
 
-    private Channel(String name, CompletableFuture<Void> subscribed) {
+    private final NanoClock clock;
+
+    private Channel(String name, CompletableFuture<Void> subscribed, NanoClock clock) {
       this.name = name;
       this.subscribed = subscribed;
+      this.clock = clock;
     }
 
     /** Completes when the server confirmed the subscription (or failed to). */
@@ -59,6 +71,22 @@ final class WakeUps {
       return true;
     }
 
+    /**
+     * Nanoseconds this client should still hold back its own takes after ending a run of hand-offs
+     * (see {@link #YIELD_NANOS}); 0 when it need not.
+     */
+    synchronized long yieldingNanos() {
+      if (!yielded) {
+        return 0;
+      }
+      long left = YIELD_NANOS - (clock.nanoTime() - yieldedAtNanos);
+      if (left <= 0) {
+        yielded = false;
+        return 0;
+      }
+      return left;
+    }
+
     synchronized void unpark(Acquisition waiter) {
       parked.remove(waiter);
     }
@@ -74,6 +102,8 @@ final class WakeUps {
         synchronized (this) {
           if (handOffsInARow >= MAX_HAND_OFFS_IN_A_ROW) {
             handOffsInARow = 0;
+            yielded = true;
+            yieldedAtNanos = clock.nanoTime();
             return null;
           }
           next = parked.pollFirst();
@@ -116,8 +146,11 @@ final class WakeUps {
   private final LockDriver driver;
   private final Map<String, Channel> channels = new HashMap<>(); // guarded by this
 
-  WakeUps(LockDriver driver) {
+  private final NanoClock clock;
+
+  WakeUps(LockDriver driver, NanoClock clock) {
     this.driver = driver;
+    this.clock = clock;
     driver.onWakeUp(this::announced);
   }
 
@@ -125,7 +158,7 @@ final class WakeUps {
   synchronized Channel join(String channel) {
     Channel c = channels.get(channel);
     if (c == null) {
-      c = new Channel(channel, driver.subscribe(channel));
+      c = new Channel(channel, driver.subscribe(channel), clock);
       channels.put(channel, c);
     }
     c.users++;
