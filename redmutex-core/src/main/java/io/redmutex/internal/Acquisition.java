@@ -287,13 +287,26 @@ final class Acquisition {
     attempt();
   }
 
-  /** Called by {@link WakeUps} on a release; false if this acquisition no longer waits. */
+  /**
+   * Called by {@link WakeUps} on a release; false if this acquisition no longer waits. Right after
+   * this client ended a run of hand-offs, the take waits out the yield (see {@link
+   * WakeUps#YIELD_NANOS}), so that a waiter in another client, woken by the same release, goes
+   * first.
+   */
   boolean wake() {
     synchronized (this) {
       if (!parked || result.isDone()) {
         return false;
       }
       parked = false;
+      long yielding = channel.yieldingNanos();
+      if (yielding > 0) {
+        cancelRetryTimer();
+        retryTimer =
+            engine.schedule(
+                this::attempt, Math.min(yielding, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+        return true;
+      }
     }
     attempt();
     return true;

@@ -334,6 +334,7 @@ public final class LockEngine implements AutoCloseable {
           if (error != null) {
             next.unclaim(true);
           } else if (handed.acquired()) {
+            wakeUps.handedOff(keys.channel(), handed.subscribers());
             next.handedOver(handed.fencingToken(), sentAt);
           } else {
             next.unclaim(false);

@@ -21,6 +21,7 @@ final class LockScripts {
 
   private final Supplier<RedisScriptingAsyncCommands<String, String>> commands;
   private final String publish;
+  private final String numsub;
 
   /**
    * @param commands the connection to run on, asked afresh for every call (it may be replaced)
@@ -30,6 +31,7 @@ final class LockScripts {
       Supplier<RedisScriptingAsyncCommands<String, String>> commands, boolean shardedPubSub) {
     this.commands = commands;
     this.publish = shardedPubSub ? "SPUBLISH" : "PUBLISH";
+    this.numsub = shardedPubSub ? "SHARDNUMSUB" : "NUMSUB";
   }
 
   CompletableFuture<TakeResult> take(LockKeys keys, String token, long leaseMillis, String holder) {
@@ -58,10 +60,14 @@ final class LockScripts {
             to,
             Long.toString(leaseMillis),
             Long.toString(leaseMillis + FENCE_TTL_EXTRA_MILLIS),
-            holder)
+            holder,
+            keys.channel(),
+            numsub)
         .thenApply(
             reply ->
-                reply.get(0) == 1L ? TakeResult.acquired(reply.get(1)) : TakeResult.busy(0, true));
+                reply.get(0) == 1L
+                    ? TakeResult.handedOff(reply.get(1), reply.get(2))
+                    : TakeResult.busy(0, true));
   }
 
   CompletableFuture<Boolean> release(LockKeys keys, String token) {

@@ -3,16 +3,25 @@ package io.redmutex.internal;
 /**
  * The answer of one take: either acquired with a fencing token, or busy with the holder's remaining
  * time to live ({@code -1} = the key has no TTL, {@code -2} = it vanished meanwhile) and whether
- * the holder will announce its release (a redmutex client does; other libraries do not).
+ * the holder will announce its release (a redmutex client does; other libraries do not). A hand-off
+ * also says how many clients are subscribed to the lock's wake-ups.
  */
 record TakeResult(
-    boolean acquired, long fencingToken, long holderTtlMillis, boolean holderAnnounces) {
+    boolean acquired,
+    long fencingToken,
+    long holderTtlMillis,
+    boolean holderAnnounces,
+    long subscribers) {
 
   static TakeResult acquired(long fencingToken) {
-    return new TakeResult(true, fencingToken, 0, false);
+    return new TakeResult(true, fencingToken, 0, false, 0);
+  }
+
+  static TakeResult handedOff(long fencingToken, long subscribers) {
+    return new TakeResult(true, fencingToken, 0, false, subscribers);
   }
 
   static TakeResult busy(long holderTtlMillis, boolean holderAnnounces) {
-    return new TakeResult(false, 0, holderTtlMillis, holderAnnounces);
+    return new TakeResult(false, 0, holderTtlMillis, holderAnnounces, 0);
   }
 }

@@ -28,7 +28,7 @@ final class WakeUps {
    * After a release that ends a run of hand-offs, new acquires in this client wait this long before
    * they take, so that a waiter in another client, woken by the release message, gets there first.
    */
-  static final long YIELD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(300);
 
   /** One lock name's subscription, shared by its local waiters. */
   static final class Channel {
@@ -40,6 +40,7 @@ final class WakeUps {
     private int handOffsInARow; // guarded by this
     private long yieldedAtNanos; // guarded by this
     private boolean yielded; // guarded by this
+    private boolean othersWait = true; // guarded by this; as of the last hand-off
 
     private final NanoClock clock;
 
@@ -72,6 +73,17 @@ final class WakeUps {
     }
 
     /**
+     * Records how many clients were subscribed to this lock's wake-ups at the last hand-off: when
+     * none but this one, hand-offs need no bound, as no other client waits.
+     */
+    synchronized void handedOff(long subscribers) {
+      othersWait = subscribers > 1;
+      if (!othersWait) {
+        handOffsInARow = 0;
+      }
+    }
+
+    /**
      * Nanoseconds this client should still hold back its own takes after ending a run of hand-offs
      * (see {@link #YIELD_NANOS}); 0 when it need not.
      */
@@ -100,7 +112,7 @@ final class WakeUps {
       while (true) {
         Acquisition next;
         synchronized (this) {
-          if (handOffsInARow >= MAX_HAND_OFFS_IN_A_ROW) {
+          if (othersWait && handOffsInARow >= MAX_HAND_OFFS_IN_A_ROW) {
             handOffsInARow = 0;
             yielded = true;
             yieldedAtNanos = clock.nanoTime();
@@ -114,7 +126,9 @@ final class WakeUps {
         }
         if (next.claim()) {
           synchronized (this) {
-            handOffsInARow++;
+            if (othersWait) {
+              handOffsInARow++;
+            }
           }
           return next;
         }
@@ -196,6 +210,17 @@ final class WakeUps {
     }
     if (c != null) {
       c.announce();
+    }
+  }
+
+  /** See {@link Channel#handedOff}. */
+  void handedOff(String channel, long subscribers) {
+    Channel c;
+    synchronized (this) {
+      c = channels.get(channel);
+    }
+    if (c != null) {
+      c.handedOff(subscribers);
     }
   }
 

@@ -2,13 +2,15 @@
 -- releasing it and having the waiter take it again (two more round trips and a wake-up message).
 -- KEYS[1] lock key; KEYS[2] fence hash
 -- ARGV[1] releasing token; ARGV[2] receiving token; ARGV[3] lease time in ms;
--- ARGV[4] time to live of the fence hash in ms; ARGV[5] who receives it, for operators
--- Returns {1, fencing token of the receiver} when handed over (the receiver's lease is a new
--- acquisition with a new, larger fencing token), or {0, 0} when the releasing token no longer
--- held the lock (nothing was changed).
+-- ARGV[4] time to live of the fence hash in ms; ARGV[5] who receives it, for operators;
+-- ARGV[6] the wake-up channel; ARGV[7] NUMSUB, or SHARDNUMSUB on a Redis 7+ cluster
+-- Returns {1, fencing token of the receiver, clients subscribed to the wake-up channel} when
+-- handed over (the receiver's lease is a new acquisition with a new, larger fencing token; the
+-- count tells the releaser whether clients other than itself wait), or {0, 0, 0} when the
+-- releasing token no longer held the lock (nothing was changed).
 if redis.replicate_commands then redis.replicate_commands() end
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return {0, 0}
+  return {0, 0, 0}
 end
 local now = redis.call('TIME')
 local fence = tonumber(now[1]) * 1000000 + tonumber(now[2])
@@ -17,4 +19,6 @@ if last and last >= fence then fence = last + 1 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 redis.call('HSET', KEYS[2], 'fence', string.format('%.0f', fence), 'owner', ARGV[2], 'holder', ARGV[5])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
-return {1, fence}
+local numsub = ARGV[7] == 'SHARDNUMSUB' and 'SHARDNUMSUB' or 'NUMSUB'
+local subscribed = redis.call('PUBSUB', numsub, ARGV[6])[2]
+return {1, fence, subscribed}

@@ -449,16 +449,30 @@ public abstract class LockContractTest {
   }
 
   @Test
-  void handOffs_areBoundedInARow_thenTheLockIsReallyReleased_forOtherClients() throws Exception {
+  void handOffs_withNoOtherClientWaiting_goOnWithoutReleases() throws Exception {
     RedMutex a = client();
     Lease current = a.acquire(name, Duration.ZERO);
-    long takesBefore = scriptCalls();
-    List<CompletableFuture<Lease>> waiters = new ArrayList<>();
-    for (int i = 0; i < 12; i++) {
-      waiters.add(a.acquireAsync(name, scaled(Duration.ofSeconds(60))));
+    List<CompletableFuture<Lease>> waiters = parkedWaiters(a, 12);
+    long publishesBefore = calls("publish", "spublish");
+
+    for (int handOff = 1; handOff <= 11; handOff++) {
+      current.release();
+      current = nextHolder(waiters);
     }
-    // Each waiter takes once, subscribes, takes again, then parks.
-    await().until(() -> scriptCalls() >= takesBefore + 24);
+
+    assertThat(calls("publish", "spublish")).isEqualTo(publishesBefore);
+    current.release();
+    nextHolder(waiters).release();
+  }
+
+  @Test
+  void handOffs_areBoundedInARow_whenAnotherClientWaits_soItGetsTheLock() throws Exception {
+    RedMutex a = client();
+    RedMutex b = client();
+    Lease current = a.acquire(name, Duration.ZERO);
+    List<CompletableFuture<Lease>> waiters = parkedWaiters(a, 12);
+    CompletableFuture<Lease> otherClient = b.acquireAsync(name, scaled(Duration.ofSeconds(60)));
+    await().until(() -> client().inspect(name).waitingClients() == 2);
     long publishesBefore = calls("publish", "spublish");
 
     for (int handOff = 1; handOff <= 8; handOff++) {
@@ -471,7 +485,30 @@ public abstract class LockContractTest {
     current.release(); // the ninth release in a row really releases, and announces it
 
     assertThat(calls("publish", "spublish")).isEqualTo(publishesBefore + 1);
-    nextHolder(waiters).release();
+    // Whoever took it then, the other client's waiter is not starved.
+    while (!otherClient.isDone()) {
+      await()
+          .until(
+              () -> otherClient.isDone() || waiters.stream().anyMatch(CompletableFuture::isDone));
+      if (!otherClient.isDone()) {
+        nextHolder(waiters).release();
+      }
+    }
+    otherClient.join().release();
+  }
+
+  /** Starts {@code count} acquires in {@code client} and waits until they are all parked. */
+  private List<CompletableFuture<Lease>> parkedWaiters(RedMutex client, int count) {
+    long takesBefore = scriptCalls();
+    List<CompletableFuture<Lease>> waiters = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      waiters.add(client.acquireAsync(name, scaled(Duration.ofSeconds(60))));
+    }
+    // The first takes, subscribes and takes again; the others may queue behind it at once.
+    await().until(() -> scriptCalls() >= takesBefore + 2);
+    long settled = scriptCalls();
+    await().during(Duration.ofMillis(200)).until(() -> scriptCalls() == settled);
+    return waiters;
   }
 
   /** Waits for the one waiter that got the lock, and removes it from the list. */
