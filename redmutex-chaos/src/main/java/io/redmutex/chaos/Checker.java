@@ -31,6 +31,7 @@ final class Checker {
     long origin = ops.stream().mapToLong(Op::invokeNanos).min().orElse(0);
     List<String> examples = new ArrayList<>();
     List<BelievedHold> holds = holds(ops);
+    List<String> unfencedExamples = new ArrayList<>();
 
     int stale = 0;
     int fencedLost = 0;
@@ -62,12 +63,31 @@ final class Checker {
         }
       }
       if (unfenced != null) {
-        unfencedLost += lostIncrements(unfenced);
+        int lost = lostIncrements(unfenced);
+        unfencedLost += lost;
+        if (lost > 0 && unfencedExamples.size() < 4) {
+          unfencedExamples.add(
+              "unfenced '"
+                  + lock.getKey()
+                  + "': "
+                  + unfenced.log().size()
+                  + " accepted writes, final value "
+                  + unfenced.value()
+                  + ", "
+                  + lost
+                  + " increment(s) lost");
+        }
       }
     }
     List<String> order = tokenOrder(ops, origin);
     order.forEach(o -> example(examples, o));
     List<BelievedHold[]> overlapping = overlaps(holds);
+    overlapping.stream()
+        .limit(2)
+        .forEach(
+            p ->
+                unfencedExamples.add(
+                    "lease " + describe(p[0], origin) + " overlapped " + describe(p[1], origin)));
     List<String> unreported = unreportedLosses(overlapping, origin);
     unreported.forEach(u -> example(examples, u));
     List<String> slow = slowCalls(ops, run.faults(), origin);
@@ -101,7 +121,8 @@ final class Checker {
         unreported.size(),
         (int) holds.stream().filter(BelievedHold::reportedLost).count(),
         recoveryMillis(ops, run.faults()),
-        List.copyOf(examples));
+        List.copyOf(examples),
+        List.copyOf(unfencedExamples));
   }
 
   private static void example(List<String> examples, String text) {

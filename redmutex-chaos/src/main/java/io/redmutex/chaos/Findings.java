@@ -13,6 +13,9 @@ import java.util.List;
  *
  * <p>The calibration ({@link #unfencedViolations()}): overlapping believed-held leases and
  * increments lost by the unfenced register, which faults that lose a lock must produce.
+ *
+ * @param examples history excerpts of the must-hold violations (a few at most)
+ * @param unfencedExamples history excerpts of what the unfenced register suffered (a few at most)
  */
 record Findings(
     long lockCalls,
@@ -32,7 +35,8 @@ record Findings(
     int unreportedLosses,
     int leasesReportedLost,
     List<Long> recoveryMillis,
-    List<String> examples) {
+    List<String> examples,
+    List<String> unfencedExamples) {
 
   /** Violations of the fenced register's guarantees (the fencing checks proper). */
   int fencedViolations() {

@@ -62,8 +62,8 @@ final class LostWritesNemesis implements Nemesis {
                           && onMasterOnly.contains(op.client() + "/" + op.token());
                     },
                     victimWait);
-        start = System.nanoTime();
         down = group.killMaster();
+        start = System.nanoTime();
       } finally {
         group.resumeReplicas();
       }

@@ -134,7 +134,13 @@ public final class Main {
             + "; reported lost "
             + f.leasesReportedLost());
     for (String example : f.examples()) {
-      System.err.println("    " + example);
+      System.err.println("    VIOLATION: " + example);
+    }
+    for (String example : f.unfencedExamples()) {
+      System.err.println("    unfenced: " + example);
+    }
+    if (r.logs() != null) {
+      System.err.println("    logs kept in " + r.logs());
     }
   }
 

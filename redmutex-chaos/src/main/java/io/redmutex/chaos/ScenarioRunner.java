@@ -25,7 +25,13 @@ final class ScenarioRunner {
 
   /** A run's outcome: findings, or the error that kept it from finishing. */
   record RunResult(
-      Scenario scenario, int run, long seed, Findings findings, int faults, String error) {}
+      Scenario scenario,
+      int run,
+      long seed,
+      Findings findings,
+      int faults,
+      String error,
+      String logs) {}
 
   private ScenarioRunner() {}
 
@@ -76,19 +82,24 @@ final class ScenarioRunner {
               notStopped);
       Findings findings = Checker.check(data);
       keepLogs = findings.mustHoldViolations() > 0;
-      return new RunResult(scenario, run, seed, findings, history.faults().size(), null);
+      return new RunResult(
+          scenario, run, seed, findings, history.faults().size(), null, kept(logs, keepLogs));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       keepLogs = true;
-      return new RunResult(scenario, run, seed, null, 0, "interrupted");
+      return new RunResult(scenario, run, seed, null, 0, "interrupted", kept(logs, true));
     } catch (IOException | RuntimeException e) {
       keepLogs = true;
-      return new RunResult(scenario, run, seed, null, 0, e.toString());
+      return new RunResult(scenario, run, seed, null, 0, e.toString(), kept(logs, true));
     } finally {
       if (logs != null && !keepLogs) {
         deleteQuietly(logs);
       }
     }
+  }
+
+  private static String kept(Path logs, boolean keep) {
+    return keep && logs != null ? logs.toString() : null;
   }
 
   private static Clients startClients(

@@ -28,6 +28,7 @@ class ReportTest {
         0,
         1,
         List.of(30L, 10L, 20L),
+        List.of(),
         List.of());
   }
 
@@ -59,7 +60,7 @@ class ReportTest {
         scenario("restart", false),
         List.of(
             new ScenarioRunner.RunResult(
-                scenario("restart", false), 1, 7, findings(0, 2), 2, null)));
+                scenario("restart", false), 1, 7, findings(0, 2), 2, null, null)));
 
     String json = report.json();
 
@@ -85,7 +86,7 @@ class ReportTest {
   void fencedViolation_failsTheReport() {
     Report report = new Report();
     Scenario s = scenario("restart", false);
-    report.add(s, List.of(new ScenarioRunner.RunResult(s, 1, 7, findings(1, 0), 2, null)));
+    report.add(s, List.of(new ScenarioRunner.RunResult(s, 1, 7, findings(1, 0), 2, null, null)));
 
     assertThat(report.passed()).isFalse();
     assertThat(report.markdown()).contains("**VIOLATION**");
@@ -95,7 +96,7 @@ class ReportTest {
   void calibrationScenarioThatFindsNothing_failsTheReport() {
     Report report = new Report();
     Scenario s = scenario("pause-process", true);
-    report.add(s, List.of(new ScenarioRunner.RunResult(s, 1, 7, findings(0, 0), 2, null)));
+    report.add(s, List.of(new ScenarioRunner.RunResult(s, 1, 7, findings(0, 0), 2, null, null)));
 
     assertThat(report.passed()).isFalse();
     assertThat(report.markdown()).contains("CALIBRATION FAILED");
@@ -105,7 +106,7 @@ class ReportTest {
   void runThatDidNotFinish_failsTheReport() {
     Report report = new Report();
     Scenario s = scenario("restart", false);
-    report.add(s, List.of(new ScenarioRunner.RunResult(s, 1, 7, null, 0, "boom")));
+    report.add(s, List.of(new ScenarioRunner.RunResult(s, 1, 7, null, 0, "boom", null)));
 
     assertThat(report.passed()).isFalse();
   }
