@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -22,6 +23,8 @@ import java.util.stream.Stream;
  * before it returns.
  */
 final class ScenarioRunner {
+  /** Environment variable: a directory to write every run's history to. */
+  static final String HISTORY_ENV = "REDMUTEX_CHAOS_HISTORY";
 
   /** A run's outcome: findings, or the error that kept it from finishing. */
   record RunResult(
@@ -81,6 +84,7 @@ final class ScenarioRunner {
               keysLeft,
               notStopped);
       Findings findings = Checker.check(data);
+      dumpHistory(scenario, run, seed, data);
       keepLogs = findings.mustHoldViolations() > 0;
       return new RunResult(
           scenario, run, seed, findings, history.faults().size(), null, kept(logs, keepLogs));
@@ -96,6 +100,61 @@ final class ScenarioRunner {
         deleteQuietly(logs);
       }
     }
+  }
+
+  /**
+   * With the environment variable {@value #HISTORY_ENV} naming a directory, writes the run's whole
+   * history there (events as {@link Op#toLine()}, faults, the registers' logs), for reading a
+   * violation in full.
+   */
+  private static void dumpHistory(Scenario scenario, int run, long seed, Checker.RunData data)
+      throws IOException {
+    String dir = System.getenv(HISTORY_ENV);
+    if (dir == null || dir.isBlank()) {
+      return;
+    }
+    List<String> lines = new ArrayList<>();
+    data.faults()
+        .forEach(
+            f ->
+                lines.add(
+                    "@fault "
+                        + f.startNanos()
+                        + " "
+                        + f.endNanos()
+                        + " client "
+                        + f.client()
+                        + (f.freezesClient() ? " frozen " : " ")
+                        + f.what()));
+    data.ops().forEach(op -> lines.add(op.toLine()));
+    data.registers()
+        .forEach(
+            (lock, modes) ->
+                modes.forEach(
+                    (mode, state) -> {
+                      lines.add(
+                          "@register " + lock + " " + mode.label() + " final " + state.value());
+                      state
+                          .log()
+                          .forEach(
+                              w ->
+                                  lines.add(
+                                      "@write "
+                                          + lock
+                                          + " "
+                                          + mode.label()
+                                          + " token "
+                                          + w.token()
+                                          + " value "
+                                          + w.value()
+                                          + " client "
+                                          + w.client()));
+                    }));
+    Path file =
+        Files.createDirectories(Path.of(dir))
+            .resolve(scenario.name() + "-run" + run + "-seed" + seed + ".txt");
+    Files.write(file, lines);
+    System.err.println("    history written to " + file);
   }
 
   private static String kept(Path logs, boolean keep) {
