@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * Sums runs per scenario into two rows each (fenced and unfenced register, guarded by the same
@@ -188,7 +189,7 @@ final class Report {
     return out.toString();
   }
 
-  private static long sum(List<Findings> findings, java.util.function.ToLongFunction<Findings> f) {
+  private static long sum(List<Findings> findings, ToLongFunction<Findings> f) {
     return findings.stream().mapToLong(f).sum();
   }
 
