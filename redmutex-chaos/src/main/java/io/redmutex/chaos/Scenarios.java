@@ -1,0 +1,153 @@
+package io.redmutex.chaos;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The scenarios, one per nemesis of issue 6, in quick (CI) and long variants; the long variant
+ * injects more faults per run.
+ */
+final class Scenarios {
+  private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(2);
+  private static final int MAX_GAP_MILLIS = 20;
+  private static final int MAX_ITERATIONS = 100_000;
+
+  private Scenarios() {}
+
+  static List<Scenario> all(boolean quick) {
+    return List.of(
+        new Scenario(
+            "failover",
+            "kill the Sentinel master (SIGKILL), Sentinels fail over",
+            Topology.Kind.SENTINEL,
+            false,
+            4,
+            workload(
+                List.of("chaos-a", "chaos-b"),
+                3000,
+                500,
+                10_000,
+                0,
+                new Workload.Holds(5, 30, 0.2, 300, 800)),
+            KillMasterNemesis::new,
+            quick ? 1 : 2,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(3),
+            false),
+        new Scenario(
+            "lost-writes-failover",
+            "cut replication, take locks, kill the master, resume replicas: the failover loses them",
+            Topology.Kind.SENTINEL,
+            false,
+            4,
+            lostWritesWorkload(0),
+            () -> new LostWritesNemesis(5000, Duration.ofSeconds(20)),
+            quick ? 1 : 2,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            true),
+        new Scenario(
+            "lost-writes-failover-wait",
+            "the same failover, with waitForReplicas(1, 200 ms): no take succeeds while cut",
+            Topology.Kind.SENTINEL,
+            false,
+            4,
+            lostWritesWorkload(1),
+            () -> new LostWritesNemesis(5000, Duration.ofSeconds(5)),
+            quick ? 1 : 2,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            false),
+        new Scenario(
+            "pause-process",
+            "SIGSTOP a worker JVM mid-update for 2.5-3 lease times, then SIGCONT",
+            Topology.Kind.STANDALONE,
+            true,
+            3,
+            workload(
+                List.of("chaos-a"), 1000, 300, 5000, 0, new Workload.Holds(5, 30, 0.3, 150, 300)),
+            PauseProcessNemesis::new,
+            quick ? 2 : 4,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            true),
+        new Scenario(
+            "partition",
+            "cut one client off from Redis (TcpProxy reset or blackhole) for 2-3 lease times, heal",
+            Topology.Kind.STANDALONE_PROXIED,
+            false,
+            4,
+            workload(
+                List.of("chaos-a"), 1500, 300, 6000, 0, new Workload.Holds(5, 30, 0.3, 100, 300)),
+            PartitionNemesis::new,
+            quick ? 2 : 4,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            false),
+        new Scenario(
+            "restart",
+            "restart Redis without persistence (SIGKILL, start empty) while a lease is held",
+            Topology.Kind.STANDALONE,
+            false,
+            4,
+            workload(
+                List.of("chaos-a"), 3000, 300, 8000, 0, new Workload.Holds(5, 30, 0.3, 800, 1500)),
+            RestartNemesis::new,
+            quick ? 2 : 4,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            false),
+        new Scenario(
+            "script-flush-client-kill",
+            "SCRIPT FLUSH and CLIENT KILL TYPE normal|pubsub under load",
+            Topology.Kind.STANDALONE,
+            false,
+            4,
+            workload(
+                List.of("chaos-a", "chaos-b"),
+                1000,
+                300,
+                5000,
+                0,
+                new Workload.Holds(2, 20, 0, 0, 0)),
+            ScriptFlushNemesis::new,
+            quick ? 10 : 30,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            false));
+  }
+
+  /**
+   * Long leases (8 s) and long holds (5-7 s, three leases in ten): the victim must still believe it
+   * holds the lock, and be about to write, when the next holder takes it on the new master.
+   */
+  private static Workload lostWritesWorkload(int waitForReplicas) {
+    return workload(
+        List.of("chaos-a", "chaos-b"),
+        8000,
+        500,
+        20_000,
+        waitForReplicas,
+        new Workload.Holds(5, 30, 0.3, 5000, 7000));
+  }
+
+  private static Workload workload(
+      List<String> locks,
+      long leaseMillis,
+      long commandTimeoutMillis,
+      long waitMillis,
+      int waitForReplicas,
+      Workload.Holds holds) {
+    return new Workload(
+        locks,
+        Duration.ofMillis(leaseMillis),
+        Duration.ofMillis(commandTimeoutMillis),
+        Duration.ofMillis(waitMillis),
+        waitForReplicas,
+        Duration.ofMillis(200),
+        REGISTER_TIMEOUT,
+        holds,
+        MAX_GAP_MILLIS,
+        MAX_ITERATIONS);
+  }
+}
