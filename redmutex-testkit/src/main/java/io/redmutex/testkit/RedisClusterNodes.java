@@ -4,8 +4,6 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.SlotHash;
 import java.io.Closeable;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,10 +83,7 @@ public final class RedisClusterNodes implements Closeable {
    * RedisClusterClient.create(String)} accepts.
    */
   public String uri() {
-    String auth =
-        password == null
-            ? ""
-            : ":" + URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20") + "@";
+    String auth = UriAuth.of(password);
     return "redis://"
         + auth
         + nodes.stream().map(n -> n.host() + ":" + n.port()).collect(Collectors.joining(","));

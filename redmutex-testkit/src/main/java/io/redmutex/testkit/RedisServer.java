@@ -5,8 +5,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,10 +101,7 @@ public final class RedisServer implements Closeable {
    * redis-py, Jedis) that what follows is a password, even one containing a colon.
    */
   public String uri() {
-    String auth =
-        password == null
-            ? ""
-            : ":" + URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20") + "@";
+    String auth = UriAuth.of(password);
     return "redis://" + auth + HOST + ":" + port;
   }
 

@@ -3,8 +3,6 @@ package io.redmutex.testkit;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import java.io.Closeable;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,11 +63,11 @@ public final class SentinelGroup implements Closeable {
   public static final String DEFAULT_PASSWORD = "redmutex";
 
   private static final String HOST = "127.0.0.1";
-  private static final int REPLICAS = 2;
-  private static final int SENTINELS = 3;
-  private static final int QUORUM = 2;
+  static final int REPLICAS = 2;
+  static final int SENTINELS = 3;
+  static final int QUORUM = 2;
   private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
   private static final Pattern MASTER_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
   private final String masterName;
@@ -79,6 +77,7 @@ public final class SentinelGroup implements Closeable {
   private RedisServer formerMaster; // guarded by this: what the last failover moves away from
   private List<RedisServer> frozen = List.of(); // guarded by this: replicas cutReplication paused
   private boolean closed; // guarded by this
+  private final SentinelSettlement settlement;
 
   private SentinelGroup(
       String masterName,
@@ -89,6 +88,8 @@ public final class SentinelGroup implements Closeable {
     this.password = password;
     this.dataNodes = List.copyOf(dataNodes);
     this.sentinels = List.copyOf(sentinels);
+    this.settlement =
+        new SentinelSettlement(masterName, this.dataNodes, this.sentinels, this::toString);
   }
 
   /** Starts a group with the defaults: password {@value #DEFAULT_PASSWORD}, {@code mymaster}. */
@@ -123,11 +124,11 @@ public final class SentinelGroup implements Closeable {
    */
   public String uri() {
     return "redis-sentinel://:"
-        + encode(password)
+        + UriAuth.encode(password)
         + "@"
         + sentinels.stream().map(s -> s.host() + ":" + s.port()).collect(Collectors.joining(","))
         + "/0#"
-        + encode(masterName);
+        + UriAuth.encode(masterName);
   }
 
   /**
@@ -161,7 +162,8 @@ public final class SentinelGroup implements Closeable {
             Replies.list(
                 sentinel.call(PROBE_TIMEOUT, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName));
         if (address.size() == 2) {
-          return dataNodeAt(String.valueOf(address.get(0)), String.valueOf(address.get(1)));
+          return settlement.dataNodeAt(
+              String.valueOf(address.get(0)), String.valueOf(address.get(1)));
         }
       } catch (RedisException e) {
         last = e;
@@ -362,7 +364,7 @@ public final class SentinelGroup implements Closeable {
         timeout,
         () -> {
           try {
-            Optional<RedisServer> master = settledMaster(notThis, seen);
+            Optional<RedisServer> master = settlement.settledMaster(notThis, seen);
             master.ifPresent(m -> settled[0] = m);
             return master.isPresent();
           } catch (RedisException e) {
@@ -374,84 +376,14 @@ public final class SentinelGroup implements Closeable {
     return settled[0];
   }
 
-  private Optional<RedisServer> settledMaster(RedisServer notThis, String[] seen) {
-    String agreed = null;
-    for (RedisServer sentinel : sentinels) {
-      if (!sentinel.isRunning() || sentinel.isPaused()) {
-        continue;
-      }
-      Map<String, String> state =
-          Replies.pairs(sentinel.call(PROBE_TIMEOUT, "SENTINEL", "MASTER", masterName));
-      String address = state.get("ip") + ":" + state.get("port");
-      boolean ready =
-          "master".equals(state.get("flags"))
-              && Integer.toString(REPLICAS).equals(state.get("num-slaves"))
-              && Integer.toString(SENTINELS - 1).equals(state.get("num-other-sentinels"));
-      if (!ready || (agreed != null && !agreed.equals(address))) {
-        seen[0] = "Sentinel " + sentinel.port() + " reports " + state;
-        return Optional.empty();
-      }
-      agreed = address;
-    }
-    if (agreed == null) {
-      seen[0] = "no Sentinel running";
-      return Optional.empty();
-    }
-    RedisServer master = dataNodeAt(agreed.substring(0, agreed.indexOf(':')), portOf(agreed));
-    if (master == notThis || !master.isRunning()) {
-      seen[0] = "Sentinels name " + agreed + (master.isRunning() ? "" : ", which is down");
-      return Optional.empty();
-    }
-    Map<String, String> replication = master.info(PROBE_TIMEOUT, "replication");
-    List<RedisServer> replicas =
-        dataNodes.stream()
-            .filter(node -> node != master && node.isRunning() && !node.isPaused())
-            .toList();
-    long online =
-        replication.entrySet().stream()
-            .filter(e -> e.getKey().matches("slave\\d+") && e.getValue().contains("state=online"))
-            .count();
-    if (!"master".equals(replication.get("role")) || online != replicas.size()) {
-      seen[0] = "master " + master.port() + " reports " + replication;
-      return Optional.empty();
-    }
-    for (RedisServer replica : replicas) {
-      Map<String, String> link = replica.info(PROBE_TIMEOUT, "replication");
-      if (!Integer.toString(master.port()).equals(link.get("master_port"))
-          || !"up".equals(link.get("master_link_status"))) {
-        seen[0] = "replica " + replica.port() + " reports " + link;
-        return Optional.empty();
-      }
-    }
-    return Optional.of(master);
-  }
-
-  private RedisServer dataNodeAt(String host, String port) {
-    return dataNodes.stream()
-        .filter(node -> node.host().equals(host) && Integer.toString(node.port()).equals(port))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "The Sentinels name " + host + ":" + port + ", not a node of " + this));
-  }
-
   private synchronized void requireOpen(String action) {
     if (closed) {
       throw new IllegalStateException("Cannot " + action + " " + this + ": it is closed");
     }
   }
 
-  private static String portOf(String address) {
-    return address.substring(address.indexOf(':') + 1);
-  }
-
   private static String ports(List<RedisServer> servers) {
     return servers.stream().map(s -> Integer.toString(s.port())).collect(Collectors.joining(","));
-  }
-
-  private static String encode(String text) {
-    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private static SentinelGroup startNew(Builder builder) {
@@ -460,10 +392,10 @@ public final class SentinelGroup implements Closeable {
     List<RedisServer> dataNodes = new ArrayList<>();
     List<RedisServer> sentinels = new ArrayList<>();
     try {
-      RedisServer master = dataNode(builder, password, null);
+      RedisServer master = SentinelNodes.dataNode(builder.binary, password, null);
       dataNodes.add(master);
       for (int i = 0; i < REPLICAS; i++) {
-        dataNodes.add(dataNode(builder, password, master));
+        dataNodes.add(SentinelNodes.dataNode(builder.binary, password, master));
       }
       // Sentinels discover replicas from the master's INFO, which they read at once and then only
       // every 10 s: start them once the replicas show there, or the group takes 10 s to settle.
@@ -475,7 +407,14 @@ public final class SentinelGroup implements Closeable {
           },
           () -> master + " to have " + REPLICAS + " replicas");
       for (int i = 0; i < SENTINELS; i++) {
-        sentinels.add(sentinel(builder, password, masterName, master));
+        sentinels.add(
+            SentinelNodes.sentinel(
+                builder.binary,
+                builder.downAfter,
+                builder.failoverTimeout,
+                password,
+                masterName,
+                master));
       }
       SentinelGroup group = new SentinelGroup(masterName, password, dataNodes, sentinels);
       group.awaitSettled(SETTLE_TIMEOUT, null, "the group to start");
@@ -490,47 +429,6 @@ public final class SentinelGroup implements Closeable {
       }
       throw e;
     }
-  }
-
-  private static RedisServer dataNode(Builder builder, String password, RedisServer master) {
-    RedisServer.Builder node =
-        RedisServer.builder()
-            .password(password)
-            .config("masterauth", RedisConfig.quote(password))
-            // Full syncs straight over the socket, without the default 5 s wait for more replicas.
-            .config("repl-diskless-sync", "yes")
-            .config("repl-diskless-sync-delay", "0");
-    if (master != null) {
-      node.config("replicaof", master.host() + " " + master.port());
-    }
-    if (builder.binary != null) {
-      node.binary(builder.binary);
-    }
-    return node.start();
-  }
-
-  private static RedisServer sentinel(
-      Builder builder, String password, String masterName, RedisServer master) {
-    // Everything is on 127.0.0.1 and named by IP, so neither "sentinel resolve-hostnames" nor any
-    // announce-ip is needed: each Sentinel and replica is reached at the address it is seen from.
-    RedisServer.Builder sentinel =
-        RedisServer.builder()
-            .sentinel()
-            .password(password) // Sentinels also authenticate to each other with requirepass
-            .config(
-                "sentinel",
-                "monitor " + masterName + " " + master.host() + " " + master.port() + " " + QUORUM)
-            .config("sentinel", "auth-pass " + masterName + " " + RedisConfig.quote(password))
-            .config(
-                "sentinel",
-                "down-after-milliseconds " + masterName + " " + builder.downAfter.toMillis())
-            .config(
-                "sentinel",
-                "failover-timeout " + masterName + " " + builder.failoverTimeout.toMillis());
-    if (builder.binary != null) {
-      sentinel.binary(builder.binary);
-    }
-    return sentinel.start();
   }
 
   /**

@@ -11,8 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -134,10 +132,7 @@ public final class TcpProxy implements Closeable {
    * {@code redis://:PASSWORD@127.0.0.1:PORT}, as {@link RedisServer#uri()} has it.
    */
   public String uri() {
-    String auth =
-        password == null
-            ? ""
-            : ":" + URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20") + "@";
+    String auth = UriAuth.of(password);
     return "redis://" + auth + HOST + ":" + port();
   }
 
