@@ -272,14 +272,6 @@ class RedisServerTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static String rootMessage(Throwable thrown) {
-    Throwable cause = thrown;
-    while (cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return thrown.getMessage() + " / " + cause.getMessage();
-  }
-
   /** Sends one inline command on a plain socket and returns the first line of the reply. */
   private static String inlineCommandReply(int port, String command) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
