@@ -2,6 +2,7 @@
 module io.redmutex {
   exports io.redmutex;
 
-  requires lettuce.core;
+  // Transitive: the builder accepts Lettuce ClientResources (one event loop per application).
+  requires transitive lettuce.core;
   requires org.slf4j;
 }

@@ -21,6 +21,15 @@ public interface LockListener {
   /** A lease was found lost (expired, deleted or taken over). */
   default void lost(String name, long fencingToken) {}
 
+  /** A held lease's TTL was renewed in the background. */
+  default void renewed(String name, long fencingToken) {}
+
+  /**
+   * A released lease was handed straight to a waiter of the same client in one round trip (also
+   * reported as {@link #released} of the old lease and {@link #acquired} of the new one).
+   */
+  default void handedOff(String name, long fromFencingToken, long toFencingToken) {}
+
   /** The listener that does nothing. */
   static LockListener none() {
     return NoOpListener.INSTANCE;

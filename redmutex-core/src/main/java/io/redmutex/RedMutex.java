@@ -1,6 +1,7 @@
 package io.redmutex;
 
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.resource.ClientResources;
 import io.redmutex.internal.Durations;
 import io.redmutex.internal.LockEngine;
 import io.redmutex.internal.LockKeys;
@@ -179,6 +180,7 @@ public final class RedMutex implements AutoCloseable {
     private Integer waitForReplicas;
     private Duration replicaTimeout;
     private NanoClock clock;
+    private ClientResources clientResources;
 
     private Builder() {}
 
@@ -267,6 +269,18 @@ public final class RedMutex implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Lettuce's event loops and timers to use, for example a Spring Boot application's own {@code
+     * ClientResources} bean, so that the application runs one set of I/O threads. The caller owns
+     * them: closing this client does not shut them down. Default: one set shared by every {@code
+     * RedMutex} in the JVM, shut down with the last.
+     */
+    public Builder clientResources(ClientResources clientResources) {
+      this.clientResources =
+          once("clientResources", this.clientResources, Objects.requireNonNull(clientResources));
+      return this;
+    }
+
     /** The monotonic clock; for tests only. Default: {@link System#nanoTime()}. */
     Builder clock(NanoClock clock) {
       this.clock = once("clock", this.clock, Objects.requireNonNull(clock));
@@ -343,7 +357,8 @@ public final class RedMutex implements AutoCloseable {
               listener == null ? LockListener.none() : listener,
               replicas,
               replicaTimeout == null ? Duration.ZERO : replicaTimeout,
-              clock == null ? NanoClock.system() : clock);
+              clock == null ? NanoClock.system() : clock,
+              clientResources);
       return new RedMutex(new LockEngine(settings));
     }
   }

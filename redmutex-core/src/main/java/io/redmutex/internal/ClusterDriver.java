@@ -45,10 +45,10 @@ final class ClusterDriver extends ScriptedDriver {
       new PubSubLink<>(this::openPubSub);
   private final AtomicBoolean refreshing = new AtomicBoolean();
 
-  ClusterDriver(List<RedisURI> seeds, Duration commandTimeout) {
+  ClusterDriver(List<RedisURI> seeds, Duration commandTimeout, ClientResources own) {
     this.seeds = seeds;
     seeds.forEach(uri -> uri.setTimeout(commandTimeout));
-    this.resources = SharedResources.acquire();
+    this.resources = SharedResources.acquire(own);
     this.client = RedisClusterClient.create(resources, seeds);
     client.setOptions(
         ClusterClientOptions.builder()

@@ -120,6 +120,7 @@ final class DefaultLease implements Lease {
                 if (error == null) {
                   expiresAtNanos = sentAt + TimeUnit.MILLISECONDS.toNanos(millis);
                   next = sentAt + renewPeriodNanos();
+                  engine.renewed(this);
                 } else {
                   log.warn(
                       "redmutex: renewal of lock '{}' failed, retrying: {}",

@@ -59,12 +59,16 @@ final class LettuceDriver extends ScriptedDriver {
    * @throws io.redmutex.RedisUnavailableException if it cannot connect or authenticate
    */
   LettuceDriver(
-      RedisURI uri, Duration commandTimeout, int waitForReplicas, Duration replicaTimeout) {
+      RedisURI uri,
+      Duration commandTimeout,
+      int waitForReplicas,
+      Duration replicaTimeout,
+      ClientResources own) {
     this.uri = uri;
     this.sentinel = !uri.getSentinels().isEmpty();
     this.commandTimeout = commandTimeout;
     uri.setTimeout(commandTimeout);
-    this.resources = SharedResources.acquire();
+    this.resources = SharedResources.acquire(own);
     this.client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()

@@ -64,8 +64,10 @@ public final class LockEngine implements AutoCloseable {
                 settings.uri(),
                 settings.commandTimeout(),
                 settings.waitForReplicas(),
-                settings.replicaTimeout())
-            : new ClusterDriver(settings.clusterNodes(), settings.commandTimeout());
+                settings.replicaTimeout(),
+                settings.clientResources())
+            : new ClusterDriver(
+                settings.clusterNodes(), settings.commandTimeout(), settings.clientResources());
     int id = instances.incrementAndGet();
     this.scheduler =
         new ScheduledThreadPoolExecutor(
@@ -300,6 +302,14 @@ public final class LockEngine implements AutoCloseable {
     notify(l -> l.released(lease.name(), lease.fencingToken(), held));
   }
 
+  void renewed(DefaultLease lease) {
+    notify(l -> l.renewed(lease.name(), lease.fencingToken()));
+  }
+
+  void handedOff(String name, long fromFencingToken, long toFencingToken) {
+    notify(l -> l.handedOff(name, fromFencingToken, toFencingToken));
+  }
+
   void lost(DefaultLease lease) {
     notify(l -> l.lost(lease.name(), lease.fencingToken()));
   }
@@ -336,6 +346,7 @@ public final class LockEngine implements AutoCloseable {
           } else if (handed.acquired()) {
             wakeUps.handedOff(keys.channel(), handed.subscribers());
             next.handedOver(handed.fencingToken(), sentAt);
+            handedOff(keys.name(), lease.fencingToken(), handed.fencingToken());
           } else {
             next.unclaim(false);
           }

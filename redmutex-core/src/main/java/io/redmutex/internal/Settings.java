@@ -1,6 +1,7 @@
 package io.redmutex.internal;
 
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.resource.ClientResources;
 import io.redmutex.LockListener;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.List;
  * @param waitForReplicas replicas that must acknowledge each write, 0 for none
  * @param replicaTimeout how long to wait for them
  * @param clock the monotonic clock
+ * @param clientResources Lettuce resources the caller owns, or null for the shared ones
  */
 public record Settings(
     RedisURI uri,
@@ -27,4 +29,5 @@ public record Settings(
     LockListener listener,
     int waitForReplicas,
     Duration replicaTimeout,
-    NanoClock clock) {}
+    NanoClock clock,
+    ClientResources clientResources) {}

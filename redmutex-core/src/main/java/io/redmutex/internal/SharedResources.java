@@ -16,7 +16,11 @@ final class SharedResources {
 
   private SharedResources() {}
 
-  static synchronized ClientResources acquire() {
+  /** {@code own} when the caller handed in resources of its own (never shut down here). */
+  static synchronized ClientResources acquire(ClientResources own) {
+    if (own != null) {
+      return own;
+    }
     if (users++ == 0) {
       resources =
           DefaultClientResources.builder()

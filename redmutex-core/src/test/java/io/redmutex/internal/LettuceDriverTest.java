@@ -24,7 +24,11 @@ class LettuceDriverTest {
     redis = RedisServer.start();
     driver =
         new LettuceDriver(
-            RedisUris.parse(redis.uri(), "driver-test"), Duration.ofSeconds(5), 0, Duration.ZERO);
+            RedisUris.parse(redis.uri(), "driver-test"),
+            Duration.ofSeconds(5),
+            0,
+            Duration.ZERO,
+            null);
   }
 
   @AfterAll
@@ -80,7 +84,11 @@ class LettuceDriverTest {
     BlockingQueue<String> announced = new LinkedBlockingQueue<>();
     LettuceDriver listener =
         new LettuceDriver(
-            RedisUris.parse(redis.uri(), "listener"), Duration.ofSeconds(5), 0, Duration.ZERO);
+            RedisUris.parse(redis.uri(), "listener"),
+            Duration.ofSeconds(5),
+            0,
+            Duration.ZERO,
+            null);
     listener.onWakeUp(announced::add);
     listener.subscribe(keys.channel()).join();
     // A (re)subscription is announced too: releases may have been missed before it.
