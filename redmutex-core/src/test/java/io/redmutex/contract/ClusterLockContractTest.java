@@ -1,6 +1,7 @@
 package io.redmutex.contract;
 
 import io.redmutex.testkit.RedisClusterNodes;
+import io.redmutex.testkit.RedisServer;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -57,5 +58,15 @@ class ClusterLockContractTest extends LockContractTest {
   @Override
   protected int connectionsPerMaster() {
     return 5;
+  }
+
+  @Override
+  protected RedisServer masterFor(String key) {
+    return cluster.masterFor(key);
+  }
+
+  @Override
+  protected boolean shardedPubSub() {
+    return cluster.masters().get(0).binary().majorVersion() >= 7;
   }
 }

@@ -1,5 +1,6 @@
 package io.redmutex.contract;
 
+import io.redmutex.testkit.RedisServer;
 import io.redmutex.testkit.SentinelGroup;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -35,5 +36,10 @@ class SentinelLockContractTest extends LockContractTest {
   @Override
   protected List<String> clientLists() {
     return List.of(group.master().command("CLIENT", "LIST"));
+  }
+
+  @Override
+  protected RedisServer masterFor(String key) {
+    return group.master();
   }
 }

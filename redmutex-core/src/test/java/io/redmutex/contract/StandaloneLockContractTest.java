@@ -33,4 +33,9 @@ class StandaloneLockContractTest extends LockContractTest {
   protected List<String> clientLists() {
     return List.of(redis.command("CLIENT", "LIST"));
   }
+
+  @Override
+  protected RedisServer masterFor(String key) {
+    return redis;
+  }
 }
