@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param fencingToken the last fencing token issued for this name, 0 if none is remembered
  * @param holder who holds it ({@code clientName on host pid N}), when a redmutex client does
  * @param since when the current redmutex holder took it (Redis server time), when known
- * @param waitingClients how many clients are subscribed to its wake-ups, that is, wait for it
+ * @param waitingClients how many redmutex clients wait for it (each counted once, however many
+ *     threads of it wait; clients of other libraries are not counted)
  */
 public record LockInfo(
     String name,

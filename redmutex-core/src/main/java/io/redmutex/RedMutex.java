@@ -3,6 +3,7 @@ package io.redmutex;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.resource.ClientResources;
 import io.redmutex.internal.Durations;
+import io.redmutex.internal.LockDriver;
 import io.redmutex.internal.LockEngine;
 import io.redmutex.internal.LockKeys;
 import io.redmutex.internal.NanoClock;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 /**
  * A distributed mutex on Redis: named locks held as leases with fencing tokens.
@@ -157,6 +159,11 @@ public final class RedMutex implements AutoCloseable {
     return engine.inspection().forceRelease(name);
   }
 
+  /** The engine, for tests in this package's test sources. */
+  LockEngine engine() {
+    return engine;
+  }
+
   /**
    * Gives back every held lease, fails acquires in progress, and closes the connections. Leases
    * cannot be used afterwards; calling it again does nothing.
@@ -181,6 +188,7 @@ public final class RedMutex implements AutoCloseable {
     private Duration replicaTimeout;
     private NanoClock clock;
     private ClientResources clientResources;
+    private UnaryOperator<LockDriver> driverDecorator;
 
     private Builder() {}
 
@@ -287,6 +295,13 @@ public final class RedMutex implements AutoCloseable {
       return this;
     }
 
+    /** Wraps the Redis driver; for tests only (they count or delay commands with it). */
+    Builder driverDecorator(UnaryOperator<LockDriver> driverDecorator) {
+      this.driverDecorator =
+          once("driverDecorator", this.driverDecorator, Objects.requireNonNull(driverDecorator));
+      return this;
+    }
+
     private static <T> T once(String option, T current, T value) {
       if (current != null) {
         throw new IllegalStateException(option + " was already set");
@@ -358,7 +373,8 @@ public final class RedMutex implements AutoCloseable {
               replicas,
               replicaTimeout == null ? Duration.ZERO : replicaTimeout,
               clock == null ? NanoClock.system() : clock,
-              clientResources);
+              clientResources,
+              driverDecorator);
       return new RedMutex(new LockEngine(settings));
     }
   }

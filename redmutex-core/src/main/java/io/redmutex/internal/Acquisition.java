@@ -137,7 +137,7 @@ final class Acquisition {
     long sentAt = engine.clock().nanoTime();
     engine
         .driver()
-        .take(keys, token, leaseMillis, engine.holderDescription())
+        .take(keys, token, leaseMillis, engine.taker())
         .whenComplete((answer, error) -> onAnswer(answer, error, seen, sentAt));
   }
 

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +36,12 @@ public final class Inspection {
     return clientName + " on " + host + " pid " + ProcessHandle.current().pid();
   }
 
-  /** The state of lock {@code name}; two commands, pipelined. */
+  /** The state of lock {@code name}; one script. */
   public LockInfo inspect(String name) {
     engine.checkOpen();
     LockKeys keys = LockKeys.of(engine.settings().keyPrefix(), name);
-    CompletableFuture<List<Object>> state = engine.driver().inspect(keys);
-    CompletableFuture<Long> waiting = engine.driver().subscribers(keys.channel());
-    List<Object> reply = engine.awaitCommand(state, "inspect", name);
-    long waiters = engine.awaitCommand(waiting, "inspect", name);
+    List<Object> reply = engine.awaitCommand(engine.driver().inspect(keys), "inspect", name);
+    long waiters = (Long) reply.get(5);
     long pttl = (Long) reply.get(0);
     String fence = (String) reply.get(1);
     String owner = (String) reply.get(2);

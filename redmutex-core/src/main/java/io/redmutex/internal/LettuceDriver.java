@@ -191,11 +191,11 @@ final class LettuceDriver extends ScriptedDriver {
 
   @Override
   public CompletableFuture<TakeResult> take(
-      LockKeys keys, String token, long leaseMillis, String holder) {
+      LockKeys keys, String token, long leaseMillis, Taker taker) {
     if (replicated == null) {
-      return super.take(keys, token, leaseMillis, holder);
+      return super.take(keys, token, leaseMillis, taker);
     }
-    return watched(replicated.run(s -> s.take(keys, token, leaseMillis, holder)))
+    return watched(replicated.run(s -> s.take(keys, token, leaseMillis, taker)))
         .thenCompose(
             acked -> {
               TakeResult result = acked.value();

@@ -9,13 +9,13 @@ import java.util.function.Consumer;
  * One round trip per operation. Futures may complete on I/O threads: callers must not block in
  * their continuations.
  */
-interface LockDriver extends AutoCloseable {
+public interface LockDriver extends AutoCloseable {
 
   /**
-   * Takes the lock for {@code token}, or reports the holder's remaining TTL; {@code holder}
-   * describes the taker for operators.
+   * Takes the lock for {@code token}, or reports the holder's remaining TTL (and enters the taker's
+   * client among the lock's waiters).
    */
-  CompletableFuture<TakeResult> take(LockKeys keys, String token, long leaseMillis, String holder);
+  CompletableFuture<TakeResult> take(LockKeys keys, String token, long leaseMillis, Taker taker);
 
   /**
    * Hands the lock from token {@code from} straight to token {@code to}, with a new fencing token,
@@ -23,7 +23,7 @@ interface LockDriver extends AutoCloseable {
    * #canHandOff()}.
    */
   CompletableFuture<TakeResult> handOff(
-      LockKeys keys, String from, String to, long leaseMillis, String holder);
+      LockKeys keys, String from, String to, long leaseMillis, Taker taker);
 
   /** Whether {@link #handOff} may be used (not with replication-safe writes, which WAIT each). */
   boolean canHandOff();
@@ -33,6 +33,12 @@ interface LockDriver extends AutoCloseable {
 
   /** Sets a new TTL if the key holds {@code token}; true when extended. */
   CompletableFuture<Boolean> extend(LockKeys keys, String token, long leaseMillis);
+
+  /**
+   * Takes client {@code clientId} out of a lock's waiters set ({@link LockKeys#waitersKey()}): its
+   * last waiting acquire of that lock ended.
+   */
+  CompletableFuture<Boolean> unwait(String waitersKey, String clientId);
 
   /** Reads the lock's state for operators: see {@code inspect.lua}. */
   CompletableFuture<List<Object>> inspect(LockKeys keys);

@@ -48,7 +48,7 @@ public final class LockEngine implements AutoCloseable {
   private final LockView.Holds holds = new LockView.Holds();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Map<String, DefaultLease> heldHere = new ConcurrentHashMap<>();
-  private final String holderDescription;
+  private final Taker taker;
   private final Inspection inspection = new Inspection(this);
 
   /**
@@ -58,7 +58,7 @@ public final class LockEngine implements AutoCloseable {
    */
   public LockEngine(Settings settings) {
     this.settings = settings;
-    this.driver =
+    LockDriver real =
         settings.clusterNodes().isEmpty()
             ? new LettuceDriver(
                 settings.uri(),
@@ -68,6 +68,8 @@ public final class LockEngine implements AutoCloseable {
                 settings.clientResources())
             : new ClusterDriver(
                 settings.clusterNodes(), settings.commandTimeout(), settings.clientResources());
+    this.driver =
+        settings.driverDecorator() == null ? real : settings.driverDecorator().apply(real);
     int id = instances.incrementAndGet();
     this.scheduler =
         new ScheduledThreadPoolExecutor(
@@ -80,12 +82,14 @@ public final class LockEngine implements AutoCloseable {
     scheduler.setRemoveOnCancelPolicy(true);
     long renewPeriod = settings.leaseTime().toNanos() / 3;
     this.renewer = new Renewer(scheduler, settings.clock(), renewPeriod / 10);
-    this.wakeUps = new WakeUps(driver, settings.clock());
-    this.holderDescription = Inspection.describeThisProcess(settings.uri().getClientName());
+    this.taker =
+        new Taker(Inspection.describeThisProcess(settings.uri().getClientName()), tokens.next());
+    this.wakeUps = new WakeUps(driver, taker.clientId(), settings.clock());
   }
 
-  String holderDescription() {
-    return holderDescription;
+  /** This client, as it takes locks. */
+  Taker taker() {
+    return taker;
   }
 
   /** Whether a lease of this client holds the lock {@code key} now. */
@@ -106,6 +110,14 @@ public final class LockEngine implements AutoCloseable {
     if (heldHere.remove(lease.keys().key(), lease) && lost) {
       wakeUps.announceLocally(lease.keys().channel());
     }
+  }
+
+  /**
+   * How many acquires of this client wait parked for lock {@code name} (for a release, a hand-off
+   * or their fallback timer); a signal for tests.
+   */
+  public int parkedWaiters(String name) {
+    return wakeUps.parked(LockKeys.of(settings.keyPrefix(), name).channel());
   }
 
   /** Reading and breaking locks, for operators. */
@@ -336,7 +348,7 @@ public final class LockEngine implements AutoCloseable {
     }
     long sentAt = clock().nanoTime();
     CompletableFuture<TakeResult> handOff =
-        driver.handOff(keys, lease.token(), next.token(), next.leaseMillis(), holderDescription);
+        driver.handOff(keys, lease.token(), next.token(), next.leaseMillis(), taker);
     // The waiter learns the outcome on the I/O thread, at once: it need not wait for this thread
     // to wake up first. Its take, with the same token, finds out whether an unknown one happened.
     handOff.whenComplete(
@@ -344,7 +356,7 @@ public final class LockEngine implements AutoCloseable {
           if (error != null) {
             next.unclaim(true);
           } else if (handed.acquired()) {
-            wakeUps.handedOff(keys.channel(), handed.subscribers());
+            wakeUps.handedOff(keys.channel(), handed.othersWaiting());
             next.handedOver(handed.fencingToken(), sentAt);
             handedOff(keys.name(), lease.fencingToken(), handed.fencingToken());
           } else {

@@ -12,14 +12,17 @@ import java.util.Objects;
  * @param key the lock key, holding the owner token
  * @param fenceKey the hash holding the last fencing token issued for this name
  * @param channel the pub/sub channel on which releases are announced
+ * @param waitersKey the sorted set of the clients waiting for the lock, by expiry
  */
-public record LockKeys(String name, String key, String fenceKey, String channel) {
+public record LockKeys(
+    String name, String key, String fenceKey, String channel, String waitersKey) {
 
   /** Longest accepted lock name, in UTF-8 bytes. */
   public static final int MAX_NAME_BYTES = 1024;
 
   static final String FENCE_SUFFIX = ":fence";
   static final String CHANNEL_SUFFIX = ":wake";
+  static final String WAITERS_SUFFIX = ":waiters";
 
   /**
    * Derives the keys of lock {@code name} under {@code prefix}.
@@ -32,7 +35,13 @@ public record LockKeys(String name, String key, String fenceKey, String channel)
     checkName(name);
     String key = prefix + name;
     String base = hasHashTag(key) ? key : wrap(key);
-    return new LockKeys(name, key, base + FENCE_SUFFIX, base + CHANNEL_SUFFIX);
+    return new LockKeys(
+        name, key, base + FENCE_SUFFIX, base + CHANNEL_SUFFIX, base + WAITERS_SUFFIX);
+  }
+
+  /** The waiters key of the lock whose wake-up channel is {@code channel}. */
+  static String waitersKeyOfChannel(String channel) {
+    return channel.substring(0, channel.length() - CHANNEL_SUFFIX.length()) + WAITERS_SUFFIX;
   }
 
   static void checkName(String name) {

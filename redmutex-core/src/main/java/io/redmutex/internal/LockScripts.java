@@ -21,7 +21,6 @@ final class LockScripts {
 
   private final Supplier<RedisScriptingAsyncCommands<String, String>> commands;
   private final String publish;
-  private final String numsub;
 
   /**
    * @param commands the connection to run on, asked afresh for every call (it may be replaced)
@@ -31,18 +30,18 @@ final class LockScripts {
       Supplier<RedisScriptingAsyncCommands<String, String>> commands, boolean shardedPubSub) {
     this.commands = commands;
     this.publish = shardedPubSub ? "SPUBLISH" : "PUBLISH";
-    this.numsub = shardedPubSub ? "SHARDNUMSUB" : "NUMSUB";
   }
 
-  CompletableFuture<TakeResult> take(LockKeys keys, String token, long leaseMillis, String holder) {
+  CompletableFuture<TakeResult> take(LockKeys keys, String token, long leaseMillis, Taker taker) {
     return this.<List<Long>>eval(
             Script.TAKE,
             ScriptOutputType.MULTI,
-            new String[] {keys.key(), keys.fenceKey()},
+            new String[] {keys.key(), keys.fenceKey(), keys.waitersKey()},
             token,
             Long.toString(leaseMillis),
             Long.toString(leaseMillis + FENCE_TTL_EXTRA_MILLIS),
-            holder)
+            taker.description(),
+            taker.clientId())
         .thenApply(
             reply ->
                 reply.get(0) == 1L
@@ -51,18 +50,17 @@ final class LockScripts {
   }
 
   CompletableFuture<TakeResult> handOff(
-      LockKeys keys, String from, String to, long leaseMillis, String holder) {
+      LockKeys keys, String from, String to, long leaseMillis, Taker taker) {
     return this.<List<Long>>eval(
             Script.HAND_OFF,
             ScriptOutputType.MULTI,
-            new String[] {keys.key(), keys.fenceKey()},
+            new String[] {keys.key(), keys.fenceKey(), keys.waitersKey()},
             from,
             to,
             Long.toString(leaseMillis),
             Long.toString(leaseMillis + FENCE_TTL_EXTRA_MILLIS),
-            holder,
-            keys.channel(),
-            numsub)
+            taker.description(),
+            taker.clientId())
         .thenApply(
             reply ->
                 reply.get(0) == 1L
@@ -92,8 +90,17 @@ final class LockScripts {
         .thenApply(extended -> extended == 1L);
   }
 
+  CompletableFuture<Boolean> unwait(String waitersKey, String clientId) {
+    return this.<Long>eval(
+            Script.UNWAIT, ScriptOutputType.INTEGER, new String[] {waitersKey}, clientId)
+        .thenApply(removed -> removed == 1L);
+  }
+
   CompletableFuture<List<Object>> inspect(LockKeys keys) {
-    return eval(Script.INSPECT, ScriptOutputType.MULTI, new String[] {keys.key(), keys.fenceKey()});
+    return eval(
+        Script.INSPECT,
+        ScriptOutputType.MULTI,
+        new String[] {keys.key(), keys.fenceKey(), keys.waitersKey()});
   }
 
   CompletableFuture<String> breakLock(LockKeys keys) {

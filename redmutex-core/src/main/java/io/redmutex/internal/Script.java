@@ -15,6 +15,7 @@ record Script(String name, String body, String sha) {
   static final Script RELEASE = load("release.lua");
   static final Script EXTEND = load("extend.lua");
   static final Script INSPECT = load("inspect.lua");
+  static final Script UNWAIT = load("unwait.lua");
   static final Script BREAK = load("break.lua");
   static final Script HAND_OFF = load("handoff.lua");
 

@@ -32,14 +32,14 @@ abstract class ScriptedDriver implements LockDriver {
 
   @Override
   public CompletableFuture<TakeResult> take(
-      LockKeys keys, String token, long leaseMillis, String holder) {
-    return watched(scripts().take(keys, token, leaseMillis, holder));
+      LockKeys keys, String token, long leaseMillis, Taker taker) {
+    return watched(scripts().take(keys, token, leaseMillis, taker));
   }
 
   @Override
   public CompletableFuture<TakeResult> handOff(
-      LockKeys keys, String from, String to, long leaseMillis, String holder) {
-    return watched(scripts().handOff(keys, from, to, leaseMillis, holder));
+      LockKeys keys, String from, String to, long leaseMillis, Taker taker) {
+    return watched(scripts().handOff(keys, from, to, leaseMillis, taker));
   }
 
   @Override
@@ -55,6 +55,11 @@ abstract class ScriptedDriver implements LockDriver {
   @Override
   public CompletableFuture<Boolean> extend(LockKeys keys, String token, long leaseMillis) {
     return watched(scripts().extend(keys, token, leaseMillis));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> unwait(String waitersKey, String clientId) {
+    return watched(scripts().unwait(waitersKey, clientId));
   }
 
   @Override

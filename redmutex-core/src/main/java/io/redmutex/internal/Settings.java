@@ -5,6 +5,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.redmutex.LockListener;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A client's validated configuration, as built by {@code RedMutex.Builder}.
@@ -19,6 +20,7 @@ import java.util.List;
  * @param replicaTimeout how long to wait for them
  * @param clock the monotonic clock
  * @param clientResources Lettuce resources the caller owns, or null for the shared ones
+ * @param driverDecorator wraps the Redis driver (tests count or delay commands with it), or null
  */
 public record Settings(
     RedisURI uri,
@@ -30,4 +32,5 @@ public record Settings(
     int waitForReplicas,
     Duration replicaTimeout,
     NanoClock clock,
-    ClientResources clientResources) {}
+    ClientResources clientResources,
+    UnaryOperator<LockDriver> driverDecorator) {}

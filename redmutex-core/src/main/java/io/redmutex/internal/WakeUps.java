@@ -73,11 +73,11 @@ final class WakeUps {
     }
 
     /**
-     * Records how many clients were subscribed to this lock's wake-ups at the last hand-off: when
-     * none but this one, hand-offs need no bound, as no other client waits.
+     * Records how many other clients waited for this lock at the last hand-off (by the lock's
+     * waiters set, which their takes keep): when none, hand-offs need no bound.
      */
-    synchronized void handedOff(long subscribers) {
-      othersWait = subscribers > 1;
+    synchronized void handedOff(long othersWaiting) {
+      othersWait = othersWaiting > 0;
       if (!othersWait) {
         handOffsInARow = 0;
       }
@@ -158,12 +158,14 @@ final class WakeUps {
   }
 
   private final LockDriver driver;
+  private final String clientId;
   private final Map<String, Channel> channels = new HashMap<>(); // guarded by this
 
   private final NanoClock clock;
 
-  WakeUps(LockDriver driver, NanoClock clock) {
+  WakeUps(LockDriver driver, String clientId, NanoClock clock) {
     this.driver = driver;
+    this.clientId = clientId;
     this.clock = clock;
     driver.onWakeUp(this::announced);
   }
@@ -200,6 +202,8 @@ final class WakeUps {
   synchronized void leave(Channel c) {
     if (--c.users == 0 && channels.remove(c.name, c)) {
       driver.unsubscribe(c.name);
+      // No acquire of this client waits any more: other clients' hand-offs need not yield to it.
+      driver.unwait(LockKeys.waitersKeyOfChannel(c.name), clientId);
     }
   }
 
@@ -214,13 +218,27 @@ final class WakeUps {
   }
 
   /** See {@link Channel#handedOff}. */
-  void handedOff(String channel, long subscribers) {
+  void handedOff(String channel, long othersWaiting) {
     Channel c;
     synchronized (this) {
       c = channels.get(channel);
     }
     if (c != null) {
-      c.handedOff(subscribers);
+      c.handedOff(othersWaiting);
+    }
+  }
+
+  /** How many acquires of this client are parked on {@code channel} now; for tests. */
+  int parked(String channel) {
+    Channel c;
+    synchronized (this) {
+      c = channels.get(channel);
+    }
+    if (c == null) {
+      return 0;
+    }
+    synchronized (c) {
+      return c.parked.size();
     }
   }
 

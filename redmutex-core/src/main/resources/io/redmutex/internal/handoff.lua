@@ -3,22 +3,24 @@
 -- KEYS[1] lock key; KEYS[2] fence hash
 -- ARGV[1] releasing token; ARGV[2] receiving token; ARGV[3] lease time in ms;
 -- ARGV[4] time to live of the fence hash in ms; ARGV[5] who receives it, for operators;
--- ARGV[6] the wake-up channel; ARGV[7] NUMSUB, or SHARDNUMSUB on a Redis 7+ cluster
--- Returns {1, fencing token of the receiver, clients subscribed to the wake-up channel} when
--- handed over (the receiver's lease is a new acquisition with a new, larger fencing token; the
--- count tells the releaser whether clients other than itself wait), or {0, 0, 0} when the
--- releasing token no longer held the lock (nothing was changed).
+-- ARGV[6] the id of the client handing over; KEYS[3] the waiters sorted set (see take.lua)
+-- Returns {1, fencing token of the receiver, clients other than this one that wait} when handed
+-- over (the receiver's lease is a new acquisition with a new, larger fencing token; the count tells
+-- the releaser whether to bound its run of hand-offs), or {0, 0, 0} when the releasing token no
+-- longer held the lock (nothing was changed).
 if redis.replicate_commands then redis.replicate_commands() end
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return {0, 0, 0}
 end
 local now = redis.call('TIME')
 local fence = tonumber(now[1]) * 1000000 + tonumber(now[2])
+local nowMs = math.floor(fence / 1000)
 local last = tonumber(redis.call('HGET', KEYS[2], 'fence'))
 if last and last >= fence then fence = last + 1 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 redis.call('HSET', KEYS[2], 'fence', string.format('%.0f', fence), 'owner', ARGV[2], 'holder', ARGV[5])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
-local numsub = ARGV[7] == 'SHARDNUMSUB' and 'SHARDNUMSUB' or 'NUMSUB'
-local subscribed = redis.call('PUBSUB', numsub, ARGV[6])[2]
-return {1, fence, subscribed}
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', nowMs)
+local others = redis.call('ZCARD', KEYS[3])
+if redis.call('ZSCORE', KEYS[3], ARGV[6]) then others = others - 1 end
+return {1, fence, others}

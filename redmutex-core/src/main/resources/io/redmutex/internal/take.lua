@@ -3,7 +3,11 @@
 --   (field 'fence' = last fencing token issued, field 'owner' = the token it was issued to,
 --    field 'holder' = who took it; the fence is the server time of the take in microseconds)
 -- ARGV[1] owner token; ARGV[2] lease time in ms; ARGV[3] time to live of the fence hash in ms;
--- ARGV[4] who takes it, for operators (client name, host, pid)
+-- ARGV[4] who takes it, for operators (client name, host, pid); ARGV[5] the taking client's id
+-- KEYS[3] waiters: a sorted set of the clients that wait for the lock, scored by when their entry
+--   expires (server time in ms); a busy take enters its client until 2 s after the holder's key
+--   expires (its waiters take again by then, on a release message or their fallback timer), so a
+--   holder handing the lock to its own waiters knows whether other clients wait (see handoff.lua)
 -- Returns {1, fencing token} when taken, also when this token already holds the lock (a replayed
 -- take returns the fencing token it was first given), or {0, pttl of the holder, 1 if the holder
 -- announces its release (a redmutex client) else 0} when busy.
@@ -20,7 +24,14 @@ elseif holder then
   -- of another library (it will not, so waiters should poll).
   local announces = 0
   if redis.call('HGET', KEYS[2], 'owner') == holder then announces = 1 end
-  return {0, redis.call('PTTL', KEYS[1]), announces}
+  local pttl = redis.call('PTTL', KEYS[1])
+  local now = redis.call('TIME')
+  local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  local life = math.max(pttl, 0) + 2000
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', nowMs)
+  redis.call('ZADD', KEYS[3], nowMs + life, ARGV[5])
+  if redis.call('PTTL', KEYS[3]) < life then redis.call('PEXPIRE', KEYS[3], life) end
+  return {0, pttl, announces}
 end
 -- Hybrid counter: never below the server's clock in microseconds, so it keeps increasing even on
 -- a promoted replica that missed the last increments.

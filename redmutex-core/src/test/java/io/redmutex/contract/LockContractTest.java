@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.redmutex.DistributedLock;
+import io.redmutex.Internals;
 import io.redmutex.Lease;
 import io.redmutex.LockInfo;
 import io.redmutex.LockInterruptedException;
@@ -12,14 +13,17 @@ import io.redmutex.LockListener;
 import io.redmutex.LockLostException;
 import io.redmutex.LockTimeoutException;
 import io.redmutex.RedMutex;
+import io.redmutex.internal.CountingDriver;
 import io.redmutex.testkit.PrintRedisLogsOnFailure;
 import io.redmutex.testkit.RedisServer;
 import io.redmutex.testkit.Timing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -79,41 +83,6 @@ public abstract class LockContractTest {
    */
   protected int connectionsPerMaster() {
     return 2;
-  }
-
-  /**
-   * Sums the successful calls of EVAL and EVALSHA in {@code INFO commandstats} over the masters (an
-   * EVALSHA answered NOSCRIPT, then retried as EVAL, counts once).
-   */
-  protected long scriptCalls() {
-    return calls("eval", "evalsha");
-  }
-
-  /** Sums the successful calls of these commands (also when run by scripts) over the masters. */
-  protected long calls(String... commands) {
-    long calls = 0;
-    for (String line : admin("INFO", "commandstats").split("[\\r\\n]+")) {
-      for (String command : commands) {
-        if (line.startsWith("cmdstat_" + command + ":")) {
-          calls += stat(line, "calls") - stat(line, "failed_calls") - stat(line, "rejected_calls");
-        }
-      }
-    }
-    return calls;
-  }
-
-  private static long stat(String line, String field) {
-    int at = line.indexOf(field + "=");
-    if (at < 0 || (at > 0 && Character.isLetter(line.charAt(at - 1)))) {
-      at = line.indexOf("," + field + "=");
-      if (at < 0) {
-        return 0;
-      }
-      at++;
-    }
-    int start = at + field.length() + 1;
-    int end = line.indexOf(',', start);
-    return Long.parseLong(line.substring(start, end < 0 ? line.length() : end).trim());
   }
 
   private RedMutex inspector;
@@ -186,8 +155,8 @@ public abstract class LockContractTest {
     await().until(() -> someoneWaitsFor(name));
 
     String keys = admin("KEYS", "*" + name + "*"); // run on every master
-    assertThat(keys).contains(name, "{" + name + "}:fence");
-    for (String key : List.of(name, "{" + name + "}:fence")) {
+    assertThat(keys).contains(name, "{" + name + "}:fence", "{" + name + "}:waiters");
+    for (String key : List.of(name, "{" + name + "}:fence", "{" + name + "}:waiters")) {
       assertThat(Long.parseLong(admin("PTTL", key))).as("PTTL of %s", key).isPositive();
     }
     lease.release();
@@ -274,18 +243,38 @@ public abstract class LockContractTest {
 
   @Test
   void renewal_keepsShortLeaseAlive_forManyPeriods() {
-    RedMutex a = client(b -> b.leaseTime(Duration.ofMillis(300)));
+    Renewals renewals = new Renewals();
+    RedMutex a = client(b -> b.leaseTime(Duration.ofMillis(500)).listener(renewals));
     RedMutex other = client();
     Lease lease = a.acquire(name, Duration.ZERO);
+    AtomicInteger losses = new AtomicInteger();
+    lease.onLost(losses::incrementAndGet);
 
-    // Ten lease times: without renewal the key would be long gone.
+    // Thirty renewals, ten lease times: without them the key would be long gone.
     await()
-        .during(Duration.ofMillis(3000))
-        .atMost(Duration.ofMillis(3000).plus(scaled(Duration.ofSeconds(5))))
-        .until(() -> lease.isHeld() && admin("EXISTS", name).equals("1"));
+        .atMost(Duration.ofSeconds(5).plus(scaled(Duration.ofSeconds(10))))
+        .until(() -> renewals.of(lease) >= 30);
+
+    assertThat(losses).hasValue(0);
+    assertThat(lease.isHeld()).isTrue();
     assertThat(other.tryAcquire(name)).isEmpty();
-    assertThat(Long.parseLong(admin("PTTL", name))).isBetween(1L, 300L);
+    assertThat(Long.parseLong(admin("PTTL", name))).isBetween(1L, 500L);
     lease.release();
+  }
+
+  /** Counts the renewals of each lease of a client, by fencing token. */
+  protected static final class Renewals implements LockListener {
+    private final Map<Long, AtomicInteger> byToken = new ConcurrentHashMap<>();
+
+    @Override
+    public void renewed(String lockName, long fencingToken) {
+      byToken.computeIfAbsent(fencingToken, t -> new AtomicInteger()).incrementAndGet();
+    }
+
+    int of(Lease lease) {
+      AtomicInteger count = byToken.get(lease.fencingToken());
+      return count == null ? 0 : count.get();
+    }
   }
 
   @Test
@@ -340,30 +329,39 @@ public abstract class LockContractTest {
 
   @Test
   void release_stopsRenewal() {
-    RedMutex a = client(b -> b.leaseTime(Duration.ofMillis(300)));
-    Lease lease = a.acquire(name, Duration.ZERO);
-    await().until(() -> scriptCalls() >= 2); // the take and at least one renewal (every 100 ms)
-    lease.release();
-    long afterRelease = scriptCalls();
+    Renewals renewals = new Renewals();
+    RedMutex a = client(b -> b.leaseTime(Duration.ofMillis(600)).listener(renewals));
+    Lease released = a.acquire(name, Duration.ZERO);
+    Lease kept = a.acquire(name + ":kept", Duration.ZERO); // renewed by the same renewer
+    await().until(() -> renewals.of(released) >= 1 && renewals.of(kept) >= 1);
+    released.release();
+    int afterRelease = renewals.of(released);
+    int keptBefore = renewals.of(kept);
 
-    // Six renewal periods without a single script call from anyone (Redisson #7272).
+    // Six renewal periods of the other lease, the clock of this test: none of the released one
+    // (Redisson #7272).
     await()
-        .during(Duration.ofMillis(600))
-        .atMost(scaled(Duration.ofSeconds(5)))
-        .until(() -> scriptCalls() == afterRelease);
+        .atMost(Duration.ofSeconds(2).plus(scaled(Duration.ofSeconds(5))))
+        .until(() -> renewals.of(kept) >= keptBefore + 6);
+    assertThat(renewals.of(released)).isEqualTo(afterRelease);
+    kept.release();
   }
 
   @Test
   void extend_setsNewTtl_andRenewalUsesIt() {
-    Lease lease = client(b -> b.leaseTime(Duration.ofMillis(500))).acquire(name, Duration.ZERO);
+    Renewals renewals = new Renewals();
+    Lease lease =
+        client(b -> b.leaseTime(Duration.ofMillis(500)).listener(renewals))
+            .acquire(name, Duration.ZERO);
 
-    lease.extend(Duration.ofSeconds(60));
+    lease.extend(Duration.ofSeconds(3));
+    int before = renewals.of(lease);
 
-    assertThat(Long.parseLong(admin("PTTL", name))).isGreaterThan(50_000L);
-    await()
-        .during(Duration.ofMillis(1200))
-        .atMost(scaled(Duration.ofSeconds(6)))
-        .until(() -> lease.isHeld() && Long.parseLong(admin("PTTL", name)) > 1000);
+    assertThat(Long.parseLong(admin("PTTL", name))).isGreaterThan(2_000L);
+    // The next renewal comes a third of the new lease time later, and sets the new lease time.
+    await().atMost(scaled(Duration.ofSeconds(6))).until(() -> renewals.of(lease) > before);
+    assertThat(lease.isHeld()).isTrue();
+    assertThat(Long.parseLong(admin("PTTL", name))).isGreaterThan(1_000L);
     lease.release();
   }
 
@@ -450,19 +448,22 @@ public abstract class LockContractTest {
 
   @Test
   void release_withAWaiterInTheSameClient_handsTheLockOverInOneRoundTrip() throws Exception {
-    RedMutex a = client();
+    CountingDriver.Calls calls = new CountingDriver.Calls();
+    RedMutex a = client(b -> Internals.countScripts(b, calls));
     Lease first = a.acquire(name, Duration.ZERO);
-    long takes = scriptCalls();
     CompletableFuture<Lease> waiter = a.acquireAsync(name, scaled(Duration.ofSeconds(20)));
     // The waiter takes once, subscribes, takes again, then parks: it is quiet from then on.
-    await().until(() -> scriptCalls() >= takes + 2);
-    long before = scriptCalls();
-    await().during(Duration.ofMillis(200)).until(() -> scriptCalls() == before);
+    await().until(() -> Internals.parkedWaiters(a, name) == 1);
+    long takes = calls.of("take");
+    ReleaseAnnouncements announced = announcementsOf(name);
 
     first.release();
     Lease second = waiter.get(scaled(Duration.ofSeconds(20)).toMillis(), TimeUnit.MILLISECONDS);
 
-    assertThat(scriptCalls() - before).isEqualTo(1); // the hand-off; the waiter sent nothing
+    assertThat(calls.of("handOff")).isEqualTo(1);
+    assertThat(calls.of("take")).isEqualTo(takes); // the waiter sent nothing
+    assertThat(calls.of("release")).isZero();
+    assertThat(announced.count()).isZero();
     assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
     assertThat(client().inspect(name).fencingToken()).isEqualTo(second.fencingToken());
     second.release();
@@ -518,15 +519,11 @@ public abstract class LockContractTest {
 
   /** Starts {@code count} acquires in {@code client} and waits until they are all parked. */
   private List<CompletableFuture<Lease>> parkedWaiters(RedMutex client, int count) {
-    long takesBefore = scriptCalls();
     List<CompletableFuture<Lease>> waiters = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       waiters.add(client.acquireAsync(name, scaled(Duration.ofSeconds(60))));
     }
-    // The first takes, subscribes and takes again; the others may queue behind it at once.
-    await().until(() -> scriptCalls() >= takesBefore + 2);
-    long settled = scriptCalls();
-    await().during(Duration.ofMillis(200)).until(() -> scriptCalls() == settled);
+    await().until(() -> Internals.parkedWaiters(client, name) == count);
     return waiters;
   }
 
@@ -544,15 +541,16 @@ public abstract class LockContractTest {
 
   @Test
   void lockView_isReentrant_withoutRoundTrips() {
-    RedMutex a = client();
+    CountingDriver.Calls calls = new CountingDriver.Calls();
+    RedMutex a = client(b -> Internals.countScripts(b, calls));
     DistributedLock lock = a.lock(name);
     lock.lock();
-    long evalsBefore = scriptCalls();
+    long evalsBefore = calls.total();
 
     lock.lock();
     assertThat(a.lock(name).tryLock()).isTrue(); // another view, same thread: same hold
 
-    assertThat(scriptCalls()).isEqualTo(evalsBefore);
+    assertThat(calls.total()).isEqualTo(evalsBefore);
     assertThat(lock.getHoldCount()).isEqualTo(3);
     lock.unlock();
     lock.unlock();

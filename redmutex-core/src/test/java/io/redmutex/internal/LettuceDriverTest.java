@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PrintRedisLogsOnFailure.class)
 class LettuceDriverTest {
   private static RedisServer redis;
+  private static final Taker TAKER = new Taker("test", "client-1");
   private static LettuceDriver driver;
 
   @BeforeAll
@@ -40,8 +41,8 @@ class LettuceDriverTest {
   @Test
   void take_replayedWithTheSameToken_succeedsWithTheSameFencingToken() {
     LockKeys keys = LockKeys.of("", "replayed");
-    TakeResult first = driver.take(keys, "token-a", 10_000, "test").join();
-    TakeResult replay = driver.take(keys, "token-a", 10_000, "test").join();
+    TakeResult first = driver.take(keys, "token-a", 10_000, TAKER).join();
+    TakeResult replay = driver.take(keys, "token-a", 10_000, TAKER).join();
 
     assertThat(first.acquired()).isTrue();
     assertThat(replay).isEqualTo(first);
@@ -51,15 +52,15 @@ class LettuceDriverTest {
   @Test
   void take_byAnotherToken_isBusy_withTheHoldersTtl() {
     LockKeys keys = LockKeys.of("", "busy");
-    driver.take(keys, "token-a", 10_000, "test").join();
-    TakeResult other = driver.take(keys, "token-b", 10_000, "test").join();
+    driver.take(keys, "token-a", 10_000, TAKER).join();
+    TakeResult other = driver.take(keys, "token-b", 10_000, TAKER).join();
 
     assertThat(other.acquired()).isFalse();
     assertThat(other.holderTtlMillis()).isBetween(1L, 10_000L);
     assertThat(other.holderAnnounces()).isTrue(); // a redmutex holder
 
     redis.command("SET", "foreign", "python-token", "PX", "10000"); // e.g. redis-py's Lock
-    assertThat(driver.take(LockKeys.of("", "foreign"), "token-b", 10_000, "test").join())
+    assertThat(driver.take(LockKeys.of("", "foreign"), "token-b", 10_000, TAKER).join())
         .extracting(TakeResult::acquired, TakeResult::holderAnnounces)
         .containsExactly(false, false);
   }
@@ -69,9 +70,9 @@ class LettuceDriverTest {
     LockKeys keys = LockKeys.of("", "fenced");
     long serverMicros =
         Long.parseLong(redis.command("TIME").replaceAll("\\[(\\d+),.*", "$1")) * 1_000_000L;
-    long first = driver.take(keys, "t1", 10_000, "test").join().fencingToken();
+    long first = driver.take(keys, "t1", 10_000, TAKER).join().fencingToken();
     driver.release(keys, "t1").join();
-    long second = driver.take(keys, "t2", 10_000, "test").join().fencingToken();
+    long second = driver.take(keys, "t2", 10_000, TAKER).join().fencingToken();
 
     assertThat(first).isGreaterThanOrEqualTo(serverMicros);
     assertThat(second).isGreaterThan(first);
@@ -80,7 +81,7 @@ class LettuceDriverTest {
   @Test
   void release_onlyByTheOwner_andAnnouncesOnTheChannel() throws Exception {
     LockKeys keys = LockKeys.of("", "released");
-    driver.take(keys, "owner", 10_000, "test").join();
+    driver.take(keys, "owner", 10_000, TAKER).join();
     BlockingQueue<String> announced = new LinkedBlockingQueue<>();
     LettuceDriver listener =
         new LettuceDriver(
@@ -106,7 +107,7 @@ class LettuceDriverTest {
   @Test
   void extend_onlyByTheOwner_setsTheTtl_ofKeyAndFenceHash() {
     LockKeys keys = LockKeys.of("", "extended");
-    driver.take(keys, "owner", 1_000, "test").join();
+    driver.take(keys, "owner", 1_000, TAKER).join();
 
     assertThat(driver.extend(keys, "stranger", 60_000).join()).isFalse();
     assertThat(Long.parseLong(redis.command("PTTL", "extended"))).isLessThanOrEqualTo(1_000L);
@@ -119,7 +120,7 @@ class LettuceDriverTest {
   void scripts_surviveScriptFlush() {
     LockKeys keys = LockKeys.of("", "flushed");
     redis.command("SCRIPT", "FLUSH");
-    assertThat(driver.take(keys, "owner", 10_000, "test").join().acquired()).isTrue();
+    assertThat(driver.take(keys, "owner", 10_000, TAKER).join().acquired()).isTrue();
     redis.command("SCRIPT", "FLUSH");
     assertThat(driver.extend(keys, "owner", 10_000).join()).isTrue();
     redis.command("SCRIPT", "FLUSH");

@@ -1,0 +1,20 @@
+package io.redmutex;
+
+import io.redmutex.internal.CountingDriver;
+
+/** What tests in other packages may see of a client's insides: signals and its own commands. */
+public final class Internals {
+  private Internals() {}
+
+  /** How many acquires of {@code client} wait parked for lock {@code name}. */
+  public static int parkedWaiters(RedMutex client, String name) {
+    return client.engine().parkedWaiters(name);
+  }
+
+  /** Counts in {@code calls} every script the client built from {@code builder} sends. */
+  @SuppressWarnings("exports") // test sources, on the class path: the module is not in play
+  public static RedMutex.Builder countScripts(
+      RedMutex.Builder builder, CountingDriver.Calls calls) {
+    return builder.driverDecorator(real -> new CountingDriver(real, calls));
+  }
+}

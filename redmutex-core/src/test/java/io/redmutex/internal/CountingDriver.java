@@ -1,0 +1,123 @@
+package io.redmutex.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Passes every call to a real driver and counts the scripts one client sends, by operation: what
+ * this client caused, nothing else.
+ */
+public final class CountingDriver implements LockDriver {
+
+  /** Scripts sent, by operation ({@code take}, {@code handOff}, {@code release}, ...). */
+  public static final class Calls {
+    private final Map<String, AtomicLong> byOperation = new ConcurrentHashMap<>();
+
+    public long of(String operation) {
+      AtomicLong count = byOperation.get(operation);
+      return count == null ? 0 : count.get();
+    }
+
+    public long total() {
+      return byOperation.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    void count(String operation) {
+      byOperation.computeIfAbsent(operation, o -> new AtomicLong()).incrementAndGet();
+    }
+  }
+
+  private final LockDriver real;
+  private final Calls calls;
+
+  public CountingDriver(LockDriver real, Calls calls) {
+    this.real = real;
+    this.calls = calls;
+  }
+
+  private <T> CompletableFuture<T> counted(String operation, CompletableFuture<T> call) {
+    calls.count(operation);
+    return call;
+  }
+
+  @Override
+  public CompletableFuture<TakeResult> take(
+      LockKeys keys, String token, long leaseMillis, Taker taker) {
+    return counted("take", real.take(keys, token, leaseMillis, taker));
+  }
+
+  @Override
+  public CompletableFuture<TakeResult> handOff(
+      LockKeys keys, String from, String to, long leaseMillis, Taker taker) {
+    return counted("handOff", real.handOff(keys, from, to, leaseMillis, taker));
+  }
+
+  @Override
+  public boolean canHandOff() {
+    return real.canHandOff();
+  }
+
+  @Override
+  public CompletableFuture<Boolean> release(LockKeys keys, String token) {
+    return counted("release", real.release(keys, token));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> extend(LockKeys keys, String token, long leaseMillis) {
+    return counted("extend", real.extend(keys, token, leaseMillis));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> unwait(String waitersKey, String clientId) {
+    return counted("unwait", real.unwait(waitersKey, clientId));
+  }
+
+  @Override
+  public CompletableFuture<List<Object>> inspect(LockKeys keys) {
+    return counted("inspect", real.inspect(keys));
+  }
+
+  @Override
+  public CompletableFuture<String> breakLock(LockKeys keys) {
+    return counted("breakLock", real.breakLock(keys));
+  }
+
+  @Override
+  public CompletableFuture<Long> subscribers(String channel) {
+    return real.subscribers(channel);
+  }
+
+  @Override
+  public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
+    return real.scanStrings(pattern, limit);
+  }
+
+  @Override
+  public CompletableFuture<Void> subscribe(String channel) {
+    return real.subscribe(channel);
+  }
+
+  @Override
+  public CompletableFuture<Void> unsubscribe(String channel) {
+    return real.unsubscribe(channel);
+  }
+
+  @Override
+  public void onWakeUp(Consumer<String> channelConsumer) {
+    real.onWakeUp(channelConsumer);
+  }
+
+  @Override
+  public String describe() {
+    return real.describe();
+  }
+
+  @Override
+  public void close() {
+    real.close();
+  }
+}
