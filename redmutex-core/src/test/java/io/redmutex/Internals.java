@@ -1,6 +1,7 @@
 package io.redmutex;
 
 import io.redmutex.internal.CountingDriver;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** What tests in other packages may see of a client's insides: signals and its own commands. */
 public final class Internals {
@@ -16,5 +17,18 @@ public final class Internals {
   public static RedMutex.Builder countScripts(
       RedMutex.Builder builder, CountingDriver.Calls calls) {
     return builder.driverDecorator(real -> new CountingDriver(real, calls));
+  }
+
+  /** Builds a client whose driver a test can count and tap (see {@link CountingDriver#tap}). */
+  @SuppressWarnings("exports")
+  public static RedMutex tappedClient(
+      RedMutex.Builder builder, AtomicReference<CountingDriver> driver) {
+    return builder
+        .driverDecorator(
+            real -> {
+              driver.set(new CountingDriver(real, new CountingDriver.Calls()));
+              return driver.get();
+            })
+        .build();
   }
 }

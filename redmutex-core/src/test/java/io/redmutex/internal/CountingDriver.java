@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Passes every call to a real driver and counts the scripts one client sends, by operation: what
@@ -33,15 +34,32 @@ public final class CountingDriver implements LockDriver {
 
   private final LockDriver real;
   private final Calls calls;
+  private final Map<String, UnaryOperator<CompletableFuture<Object>>> taps =
+      new ConcurrentHashMap<>();
 
   public CountingDriver(LockDriver real, Calls calls) {
     this.real = real;
     this.calls = calls;
   }
 
+  /** What this driver counted. */
+  public Calls calls() {
+    return calls;
+  }
+
+  /**
+   * From now on, passes what {@code operation} returns through {@code tap} before the engine sees
+   * it: a test can hold a reply back, lose it, or act in between. The real command still runs.
+   */
+  public void tap(String operation, UnaryOperator<CompletableFuture<Object>> tap) {
+    taps.put(operation, tap);
+  }
+
+  @SuppressWarnings("unchecked")
   private <T> CompletableFuture<T> counted(String operation, CompletableFuture<T> call) {
     calls.count(operation);
-    return call;
+    UnaryOperator<CompletableFuture<Object>> tap = taps.get(operation);
+    return tap == null ? call : (CompletableFuture<T>) tap.apply((CompletableFuture<Object>) call);
   }
 
   @Override
