@@ -45,9 +45,11 @@ public interface Lease extends AutoCloseable {
   void extend(Duration leaseTime);
 
   /**
-   * Registers a callback run once when the lease is found lost (not when it is released). If it is
-   * already lost, the callback runs at once on the calling thread. Callbacks must be quick and must
-   * not block; an exception they throw is logged and ignored.
+   * Registers a callback run once when the lease is found lost (not when it is released). It runs
+   * on the client's own callback thread, never on a Lettuce I/O thread or the renewal scheduler, so
+   * it may call {@link #release()} or do slow work without stalling renewals (it delays only the
+   * client's later callbacks). If the lease is already lost, the callback runs at once on the
+   * calling thread. An exception it throws is logged and ignored.
    */
   void onLost(Runnable callback);
 

@@ -3,9 +3,11 @@ package io.redmutex;
 import java.time.Duration;
 
 /**
- * Observes lock events, for metrics and logs. Methods run on redmutex or Lettuce threads: they must
- * be fast, must not block and should not throw (an exception is logged and ignored). Every method
- * has an empty default, so implement only what you need.
+ * Observes lock events, for metrics and logs. Methods run on the client's own callback thread
+ * (never on a Lettuce I/O thread or the renewal scheduler), one event at a time in the order they
+ * happened: they should be fast, as a slow one delays the next events (never a renewal), and should
+ * not throw (an exception is logged and ignored). Every method has an empty default, so implement
+ * only what you need.
  */
 public interface LockListener {
 

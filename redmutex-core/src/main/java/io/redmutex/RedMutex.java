@@ -151,9 +151,12 @@ public final class RedMutex implements AutoCloseable {
   /**
    * Breaks lock {@code name} whatever its owner, and wakes its waiters: for operators with a stuck
    * lock. The holder learns of the loss at its next renewal. Unsafe for the protected resource
-   * unless it checks fencing tokens.
+   * unless it checks fencing tokens. Only the holder this call inspected is broken (a
+   * compare-and-delete on its token), never one that took the lock meanwhile.
    *
    * @return what was broken, or empty if the lock was free
+   * @throws LockException if the lock changed hands between the inspection and the break (nothing
+   *     was broken; inspect it again)
    */
   public Optional<LockInfo> forceRelease(String name) {
     return engine.inspection().forceRelease(name);

@@ -135,9 +135,7 @@ final class Acquisition {
       takeInDoubt = true;
     }
     long sentAt = engine.clock().nanoTime();
-    engine
-        .driver()
-        .take(keys, token, leaseMillis, engine.taker())
+    Failures.call(() -> engine.driver().take(keys, token, leaseMillis, engine.taker()))
         .whenComplete((answer, error) -> onAnswer(answer, error, seen, sentAt));
   }
 

@@ -35,8 +35,9 @@ final class DefaultLease implements Lease {
 
   // Guarded by this.
   private State state = State.HELD;
-  private long leaseMillis;
-  private long expiresAtNanos;
+  private long leaseMillis; // the length the next write (renewal or extend) sends
+  private long expiresAtNanos; // see confirmed()
+  private long writesSent; // renewals and extends sent, numbering their answers
 
   DefaultLease(
       LockEngine engine,
@@ -89,10 +90,22 @@ final class DefaultLease implements Lease {
     return TimeUnit.MILLISECONDS.toNanos(leaseMillis) / 3;
   }
 
+  /**
+   * The one writer of the local expiry: an answer moves it only if it answers the latest write sent
+   * (renewal or extend), measured from that write's send (issue 9, finding 2). Called with this
+   * held.
+   */
+  private void confirmed(long write, long sentAt, long millis) {
+    if (write == writesSent) {
+      expiresAtNanos = sentAt + TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+  }
+
   /** One renewal, from the renewer's thread; never blocks. */
   void renew() {
     long sentAt = engine.clock().nanoTime();
     long millis;
+    long write;
     synchronized (this) {
       if (state != State.HELD) {
         return;
@@ -102,10 +115,14 @@ final class DefaultLease implements Lease {
         return;
       }
       millis = leaseMillis;
+      write = ++writesSent;
     }
-    engine
-        .driver()
-        .extend(keys, token, millis)
+    Failures.call(() -> engine.driver().extend(keys, token, millis))
+        // An unanswered renewal counts as failed after a renewal period, not the command timeout:
+        // the loss must be told by the lease time, however long the timeout (finding 11).
+        .orTimeout(
+            Math.min(engine.settings().commandTimeout().toNanos(), renewPeriodNanos()),
+            TimeUnit.NANOSECONDS)
         .whenComplete(
             (extended, error) -> {
               if (error == null && !extended) {
@@ -118,7 +135,7 @@ final class DefaultLease implements Lease {
                 }
                 long next;
                 if (error == null) {
-                  expiresAtNanos = sentAt + TimeUnit.MILLISECONDS.toNanos(millis);
+                  confirmed(write, sentAt, millis);
                   next = sentAt + renewPeriodNanos();
                   engine.renewed(this);
                 } else {
@@ -138,12 +155,17 @@ final class DefaultLease implements Lease {
   @Override
   public void extend(Duration leaseTime) {
     long millis = engine.checkLeaseTime("leaseTime", leaseTime).toMillis();
+    long sentAt;
+    long write;
     synchronized (this) {
       if (state != State.HELD) {
         throw lostException("cannot extend");
       }
+      // Set before sending, so that a renewal sent from now on carries the new length too.
+      leaseMillis = millis;
+      sentAt = engine.clock().nanoTime();
+      write = ++writesSent;
     }
-    long sentAt = engine.clock().nanoTime();
     boolean extended =
         engine.awaitRetrying(() -> engine.driver().extend(keys, token, millis), "extend", name());
     if (!extended) {
@@ -154,8 +176,7 @@ final class DefaultLease implements Lease {
       if (state != State.HELD) {
         throw lostException("cannot extend");
       }
-      leaseMillis = millis;
-      expiresAtNanos = sentAt + TimeUnit.MILLISECONDS.toNanos(millis);
+      confirmed(write, sentAt, millis);
       engine.renewer().schedule(this, sentAt + renewPeriodNanos());
     }
   }
@@ -169,7 +190,12 @@ final class DefaultLease implements Lease {
       lostAlready = state == State.LOST;
     }
     if (lostAlready && lostCallbacks.remove(callback)) {
-      runQuietly(callback);
+      // Lost already: run it at once, on the caller's own thread (never an I/O thread).
+      try {
+        callback.run();
+      } catch (RuntimeException e) {
+        log.warn("redmutex: a lease-lost callback threw; ignored", e);
+      }
     }
   }
 
@@ -187,17 +213,14 @@ final class DefaultLease implements Lease {
     engine.lost(this);
     for (Runnable callback : lostCallbacks) {
       if (lostCallbacks.remove(callback)) {
-        runQuietly(callback);
+        runCallback(callback);
       }
     }
   }
 
-  private static void runQuietly(Runnable callback) {
-    try {
-      callback.run();
-    } catch (RuntimeException e) {
-      log.warn("redmutex: a lease-lost callback threw", e);
-    }
+  /** Runs a lost-callback on the client's callback thread, never on an I/O or timer thread. */
+  private void runCallback(Runnable callback) {
+    engine.runCallback("a lease-lost callback", callback);
   }
 
   @Override
@@ -218,7 +241,7 @@ final class DefaultLease implements Lease {
       log.warn(
           "redmutex: lock '{}' (fencing token {}) was lost before release", name(), fencingToken);
       engine.lost(this);
-      lostCallbacks.forEach(DefaultLease::runQuietly);
+      lostCallbacks.forEach(this::runCallback);
       lostCallbacks.clear();
     }
     if (before == State.LOST || !deleted) {

@@ -8,9 +8,11 @@ import io.lettuce.core.RedisException;
 import io.redmutex.RedisUnavailableException;
 import java.io.IOException;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /** Classifies what Lettuce throws into what redmutex reports. */
 final class Failures {
@@ -95,5 +97,18 @@ final class Failures {
     }
     return new RedisUnavailableException(
         "cannot connect to Redis at " + server + ": " + rootMessage(e), e);
+  }
+
+  /**
+   * Calls a driver operation; an exception it throws instead of failing its future (a bug, or a
+   * topology with no node for the key) becomes a failed future, so that no caller on an I/O or
+   * timer thread is left without an outcome (issue 9, finding 7).
+   */
+  static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> operation) {
+    try {
+      return operation.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 }

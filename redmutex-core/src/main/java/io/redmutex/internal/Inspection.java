@@ -1,5 +1,6 @@
 package io.redmutex.internal;
 
+import io.redmutex.LockException;
 import io.redmutex.LockInfo;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -38,6 +39,13 @@ public final class Inspection {
 
   /** The state of lock {@code name}; one script. */
   public LockInfo inspect(String name) {
+    return read(name).info();
+  }
+
+  /** What an inspection saw: the operator's view, and the token the key held then. */
+  private record Seen(LockInfo info, String value) {}
+
+  private Seen read(String name) {
     engine.checkOpen();
     LockKeys keys = LockKeys.of(engine.settings().keyPrefix(), name);
     List<Object> reply = engine.awaitCommand(engine.driver().inspect(keys), "inspect", name);
@@ -51,15 +59,19 @@ public final class Inspection {
     // The fence hash describes the holder only if it was written for the token the key holds.
     boolean ours = held && !owner.isEmpty() && owner.equals(value);
     long fencingToken = fence.isEmpty() ? 0 : Long.parseLong(fence);
-    return new LockInfo(
-        name,
-        keys.key(),
-        held,
-        pttl >= 0 ? Optional.of(Duration.ofMillis(pttl)) : Optional.empty(),
-        fencingToken,
-        ours && !holder.isEmpty() ? Optional.of(holder) : Optional.empty(),
-        ours ? Optional.of(Instant.EPOCH.plus(fencingToken, ChronoUnit.MICROS)) : Optional.empty(),
-        (int) waiters);
+    LockInfo info =
+        new LockInfo(
+            name,
+            keys.key(),
+            held,
+            pttl >= 0 ? Optional.of(Duration.ofMillis(pttl)) : Optional.empty(),
+            fencingToken,
+            ours && !holder.isEmpty() ? Optional.of(holder) : Optional.empty(),
+            ours
+                ? Optional.of(Instant.EPOCH.plus(fencingToken, ChronoUnit.MICROS))
+                : Optional.empty(),
+            (int) waiters);
+    return new Seen(info, value);
   }
 
   /**
@@ -89,21 +101,32 @@ public final class Inspection {
     return locks;
   }
 
-  /** Deletes lock {@code name} whatever its owner; what was broken, or empty if it was free. */
+  /**
+   * Deletes lock {@code name} whatever its owner, but only the owner this inspection saw (a
+   * compare-and-delete on that token): what was broken, or empty if it was free.
+   *
+   * @throws LockException if the lock changed hands between the inspection and the break; nothing
+   *     was broken
+   */
   public Optional<LockInfo> forceRelease(String name) {
-    LockInfo before = inspect(name);
-    String broken =
-        engine.awaitCommand(
-            engine.driver().breakLock(LockKeys.of(engine.settings().keyPrefix(), name)),
-            "break",
-            name);
-    if (broken == null) {
+    Seen before = read(name);
+    if (!before.info().held()) {
       return Optional.empty();
+    }
+    LockKeys keys = LockKeys.of(engine.settings().keyPrefix(), name);
+    String broken =
+        engine.awaitCommand(engine.driver().breakLock(keys, before.value()), "break", name);
+    if (broken == null) {
+      throw new LockException(
+          "lock '"
+              + name
+              + "' changed hands (or was released) while it was being broken; nothing was broken:"
+              + " inspect it again");
     }
     log.warn(
         "redmutex: lock '{}' broken by force; it was held by {}",
         name,
-        before.holder().orElse("a client of another library"));
-    return Optional.of(before);
+        before.info().holder().orElse("a client of another library"));
+    return Optional.of(before.info());
   }
 }

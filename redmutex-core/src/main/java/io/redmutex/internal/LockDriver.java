@@ -43,8 +43,11 @@ public interface LockDriver extends AutoCloseable {
   /** Reads the lock's state for operators: see {@code inspect.lua}. */
   CompletableFuture<List<Object>> inspect(LockKeys keys);
 
-  /** Deletes the lock whatever its owner and wakes waiters; the deleted token, or null if free. */
-  CompletableFuture<String> breakLock(LockKeys keys);
+  /**
+   * Deletes the lock if it holds {@code owner} (whoever that is) and wakes waiters; the deleted
+   * token, or null if the lock was free or held by another token.
+   */
+  CompletableFuture<String> breakLock(LockKeys keys, String owner);
 
   /** How many clients are subscribed to {@code channel}. */
   CompletableFuture<Long> subscribers(String channel);

@@ -50,6 +50,7 @@ public final class LockEngine implements AutoCloseable {
   private final Map<String, DefaultLease> heldHere = new ConcurrentHashMap<>();
   private final Taker taker;
   private final Inspection inspection = new Inspection(this);
+  private final Callbacks callbacks;
 
   /**
    * Connects to Redis as {@code settings} say.
@@ -71,6 +72,7 @@ public final class LockEngine implements AutoCloseable {
     this.driver =
         settings.driverDecorator() == null ? real : settings.driverDecorator().apply(real);
     int id = instances.incrementAndGet();
+    this.callbacks = new Callbacks(id);
     this.scheduler =
         new ScheduledThreadPoolExecutor(
             1,
@@ -129,6 +131,13 @@ public final class LockEngine implements AutoCloseable {
 
   public Lease acquire(String name, Duration waitTimeout) {
     checkWaitTimeout(waitTimeout);
+    LockKeys.checkName(name);
+    if (Thread.currentThread().isInterrupted()) {
+      // Checked before anything is sent: a take then a release would wake every waiter for nothing.
+      throw new LockInterruptedException(
+          "interrupted before acquiring lock '" + name + "'; nothing was sent, nothing is held",
+          new InterruptedException());
+    }
     return await(begin(name, Deadline.after(clock(), waitTimeout), false));
   }
 
@@ -327,11 +336,15 @@ public final class LockEngine implements AutoCloseable {
   }
 
   private void notify(Consumer<LockListener> event) {
-    try {
-      event.accept(settings.listener());
-    } catch (RuntimeException e) {
-      log.warn("redmutex: LockListener threw; ignored", e);
+    LockListener listener = settings.listener();
+    if (listener != LockListener.none()) {
+      callbacks.run("a LockListener", () -> event.accept(listener));
     }
+  }
+
+  /** Runs a user's callback off the I/O and scheduler threads (see {@link Callbacks}). */
+  void runCallback(String what, Runnable callback) {
+    callbacks.run(what, callback);
   }
 
   /**
@@ -344,11 +357,12 @@ public final class LockEngine implements AutoCloseable {
     LockKeys keys = lease.keys();
     Acquisition next = driver.canHandOff() ? wakeUps.claimForHandOff(keys.channel()) : null;
     if (next == null) {
-      return awaitRetrying(() -> driver.release(keys, lease.token()), "release", keys.name());
+      return awaitRelease(keys, lease.token());
     }
     long sentAt = clock().nanoTime();
     CompletableFuture<TakeResult> handOff =
-        driver.handOff(keys, lease.token(), next.token(), next.leaseMillis(), taker);
+        Failures.call(
+            () -> driver.handOff(keys, lease.token(), next.token(), next.leaseMillis(), taker));
     // The waiter learns the outcome on the I/O thread, at once: it need not wait for this thread
     // to wake up first. Its take, with the same token, finds out whether an unknown one happened.
     handOff.whenComplete(
@@ -388,11 +402,30 @@ public final class LockEngine implements AutoCloseable {
   }
 
   /**
+   * Compare-and-delete, retried while Redis is unreachable. True when the key was deleted, or when
+   * an earlier try's outcome was unknown (it may have deleted it: its reply was lost) and a later
+   * one finds the key no longer holds the token: that is not a loss (issue 9, finding 3).
+   */
+  boolean awaitRelease(LockKeys keys, String token) {
+    boolean[] inDoubt = {false};
+    boolean deleted =
+        awaitRetrying(
+            () -> driver.release(keys, token), "release", keys.name(), () -> inDoubt[0] = true);
+    return deleted || inDoubt[0];
+  }
+
+  /**
    * Runs an idempotent command (a compare-and-delete, a compare-and-extend) and waits for it,
    * trying again while Redis is unreachable, for up to twice the command timeout: right after a
-   * failover the first try may still go to the old master.
+   * failover the first try may still go to the old master. Interrupts do not stop it (giving back
+   * matters more); the flag is kept.
    */
   <T> T awaitRetrying(Supplier<CompletableFuture<T>> command, String operation, String name) {
+    return awaitRetrying(command, operation, name, () -> {});
+  }
+
+  private <T> T awaitRetrying(
+      Supplier<CompletableFuture<T>> command, String operation, String name, Runnable failedTry) {
     long budget = settings.commandTimeout().toNanos() * 2;
     long start = clock().nanoTime();
     long backoffMillis = 20;
@@ -400,25 +433,36 @@ public final class LockEngine implements AutoCloseable {
       try {
         return awaitCommand(command.get(), operation, name);
       } catch (RedisUnavailableException e) {
+        failedTry.run();
         if (clock().nanoTime() - start + TimeUnit.MILLISECONDS.toNanos(backoffMillis) > budget) {
           throw e;
         }
-        if (!sleepQuietly(backoffMillis)) {
-          throw e;
-        }
+        sleepUninterruptibly(backoffMillis);
         backoffMillis = Math.min(backoffMillis * 2, 250);
       }
     }
   }
 
-  /** Sleeps; false if interrupted (the flag is set again). */
-  private static boolean sleepQuietly(long millis) {
+  /** Sleeps the whole time even if interrupted; the interrupt flag is set again afterwards. */
+  private static void sleepUninterruptibly(long millis) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    boolean interrupted = Thread.interrupted();
     try {
-      Thread.sleep(millis);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+      while (true) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          TimeUnit.NANOSECONDS.sleep(left);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -489,7 +533,8 @@ public final class LockEngine implements AutoCloseable {
       acquisition.cancel(
           new LockException("RedMutex closed while acquiring '" + acquisition.name() + "'"));
     }
-    List<DefaultLease> held = renewer.leases();
+    // Every lease this client holds, also those whose renewal is in flight (finding 9).
+    List<DefaultLease> held = List.copyOf(heldHere.values());
     CompletableFuture<?>[] releases =
         held.stream()
             .filter(DefaultLease::abandon)
@@ -507,5 +552,6 @@ public final class LockEngine implements AutoCloseable {
     }
     scheduler.shutdownNow();
     driver.close();
+    callbacks.close(settings.commandTimeout().toMillis());
   }
 }

@@ -21,6 +21,7 @@ final class LockScripts {
 
   private final Supplier<RedisScriptingAsyncCommands<String, String>> commands;
   private final String publish;
+  private volatile boolean resent; // an EVALSHA answered NOSCRIPT and was sent again as EVAL
 
   /**
    * @param commands the connection to run on, asked afresh for every call (it may be replaced)
@@ -30,6 +31,14 @@ final class LockScripts {
       Supplier<RedisScriptingAsyncCommands<String, String>> commands, boolean shardedPubSub) {
     this.commands = commands;
     this.publish = shardedPubSub ? "SPUBLISH" : "PUBLISH";
+  }
+
+  /**
+   * Whether a script was sent again as EVAL after NOSCRIPT: its write then went out after anything
+   * pipelined behind the EVALSHA (a WAIT, for one).
+   */
+  boolean resent() {
+    return resent;
   }
 
   CompletableFuture<TakeResult> take(LockKeys keys, String token, long leaseMillis, Taker taker) {
@@ -103,9 +112,14 @@ final class LockScripts {
         new String[] {keys.key(), keys.fenceKey(), keys.waitersKey()});
   }
 
-  CompletableFuture<String> breakLock(LockKeys keys) {
+  CompletableFuture<String> breakLock(LockKeys keys, String owner) {
     return eval(
-        Script.BREAK, ScriptOutputType.VALUE, new String[] {keys.key()}, keys.channel(), publish);
+        Script.BREAK,
+        ScriptOutputType.VALUE,
+        new String[] {keys.key()},
+        keys.channel(),
+        publish,
+        owner);
   }
 
   private <T> CompletableFuture<T> eval(
@@ -119,6 +133,7 @@ final class LockScripts {
                 return CompletableFuture.completedFuture(value);
               }
               if (Failures.unwrap(error) instanceof RedisNoScriptException) {
+                resent = true;
                 return on.<T>eval(script.body(), type, keys, args).toCompletableFuture();
               }
               return CompletableFuture.<T>failedFuture(Failures.unwrap(error));

@@ -81,9 +81,24 @@ final class LockView implements DistributedLock {
     }
   }
 
+  /**
+   * As {@link java.util.concurrent.locks.Lock#tryLock()}: one try, which the interrupt flag neither
+   * prevents nor clears (issue 9, finding 10).
+   */
   @Override
   public boolean tryLock() {
-    return tryLock(Duration.ZERO);
+    if (reenter()) {
+      return true;
+    }
+    try {
+      holds.put(
+          name, engine.acquireForView(name, Deadline.after(engine.clock(), Duration.ZERO), false));
+      return true;
+    } catch (LockTimeoutException busy) {
+      return false;
+    } catch (InterruptedException e) {
+      throw new AssertionError("an uninterruptible wait was interrupted", e);
+    }
   }
 
   /** As {@link java.util.concurrent.locks.Lock}: a time of zero or less means not to wait. */
@@ -105,15 +120,6 @@ final class LockView implements DistributedLock {
       holds.put(name, engine.acquireForView(name, deadline, true));
       return true;
     } catch (LockTimeoutException busy) {
-      return false;
-    }
-  }
-
-  private boolean tryLock(Duration wait) {
-    try {
-      return tryLock(wait.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       return false;
     }
   }

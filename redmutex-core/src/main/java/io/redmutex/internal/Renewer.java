@@ -9,6 +9,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Renews every held lease of one client from a single scheduler thread (no thread per lease). One
@@ -17,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * and cancelling are O(log n) in the number of held leases.
  */
 final class Renewer {
+  private static final Logger log = LoggerFactory.getLogger(Renewer.class);
+
   /** When a lease is due; {@code seq} breaks ties and nanoTime wrap-around stays consistent. */
   private record Due(long atNanos, long seq) {}
 
@@ -59,11 +63,6 @@ final class Renewer {
     }
   }
 
-  /** The leases being renewed now. */
-  synchronized List<DefaultLease> leases() {
-    return new ArrayList<>(entries.keySet());
-  }
-
   private void arm() {
     if (queue.isEmpty()) {
       return;
@@ -97,7 +96,13 @@ final class Renewer {
       arm();
     }
     for (DefaultLease lease : due) {
-      lease.renew();
+      try {
+        lease.renew();
+      } catch (RuntimeException e) {
+        // One lease's failure must not cost the others of this batch their renewal.
+        log.error("redmutex: renewal of lock '{}' failed unexpectedly", lease.name(), e);
+        lease.markLost("its renewal failed unexpectedly: " + e);
+      }
     }
   }
 }

@@ -48,13 +48,17 @@ final class ReplicatedWrites implements AutoCloseable {
             connection -> {
               LockScripts scripts = new LockScripts(connection::async, false);
               CompletableFuture<T> written = write.apply(scripts);
-              CompletableFuture<Long> waited =
-                  connection
-                      .async()
-                      .waitForReplication(replicas, timeout.toMillis())
-                      .toCompletableFuture();
+              CompletableFuture<Long> waited = waitOn(connection);
               return written
                   .thenCombine(waited, (value, acks) -> new Acked<>(value, acks.intValue()))
+                  // On NOSCRIPT the write went out as EVAL after the WAIT, which counted nothing
+                  // of it: WAIT again, now behind the write (issue 9, finding 1).
+                  .thenCompose(
+                      acked ->
+                          scripts.resent()
+                              ? waitOn(connection)
+                                  .thenApply(acks -> new Acked<>(acked.value(), acks.intValue()))
+                              : CompletableFuture.completedFuture(acked))
                   .whenComplete(
                       (ok, error) -> {
                         if (error == null) {
@@ -64,6 +68,13 @@ final class ReplicatedWrites implements AutoCloseable {
                         }
                       });
             });
+  }
+
+  private CompletableFuture<Long> waitOn(StatefulRedisConnection<String, String> connection) {
+    return connection
+        .async()
+        .waitForReplication(replicas, timeout.toMillis())
+        .toCompletableFuture();
   }
 
   private synchronized CompletableFuture<StatefulRedisConnection<String, String>> borrow() {

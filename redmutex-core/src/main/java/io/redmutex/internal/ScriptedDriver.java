@@ -68,7 +68,7 @@ abstract class ScriptedDriver implements LockDriver {
   }
 
   @Override
-  public CompletableFuture<String> breakLock(LockKeys keys) {
-    return watched(scripts().breakLock(keys));
+  public CompletableFuture<String> breakLock(LockKeys keys, String owner) {
+    return watched(scripts().breakLock(keys, owner));
   }
 }

@@ -100,8 +100,8 @@ public final class CountingDriver implements LockDriver {
   }
 
   @Override
-  public CompletableFuture<String> breakLock(LockKeys keys) {
-    return counted("breakLock", real.breakLock(keys));
+  public CompletableFuture<String> breakLock(LockKeys keys, String owner) {
+    return counted("breakLock", real.breakLock(keys, owner));
   }
 
   @Override
