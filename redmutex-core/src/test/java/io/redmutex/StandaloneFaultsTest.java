@@ -101,19 +101,30 @@ class StandaloneFaultsTest {
 
   @Test
   void redisFrozen_acquireFailsWithinTheWait_andNoLockIsLeftWhenItThaws() {
-    redis.pause();
-    try {
-      assertThatThrownBy(() -> mutex.acquire("frozen", Duration.ofMillis(700)))
-          .isInstanceOf(RedisUnavailableException.class);
-    } finally {
-      redis.resume();
+    // A lease far longer than the check: the key can only vanish in time by being given back.
+    try (RedMutex longLeases =
+        RedMutex.builder()
+            .uri(redis.uri())
+            .leaseTime(Duration.ofSeconds(60))
+            .commandTimeout(Duration.ofMillis(500))
+            .build()) {
+      redis.pause();
+      try {
+        assertThatThrownBy(() -> longLeases.acquire("frozen", Duration.ofMillis(700)))
+            .isInstanceOf(RedisUnavailableException.class);
+      } finally {
+        redis.resume();
+      }
+      // The take queued while frozen runs on thaw (its fence hash appears) and is then given back
+      // with its token.
+      await()
+          .atMost(scaled(Duration.ofSeconds(10)))
+          .until(() -> redis.command("EXISTS", "{frozen}:fence").equals("1"));
+      await()
+          .atMost(scaled(Duration.ofSeconds(10)))
+          .until(() -> redis.command("EXISTS", "frozen").equals("0"));
+      longLeases.acquire("frozen", scaled(Duration.ofSeconds(5))).release();
     }
-    // The take queued while frozen runs on thaw and is then given back with its token.
-    await()
-        .atMost(scaled(Duration.ofSeconds(10)))
-        .until(() -> redis.command("EXISTS", "frozen").equals("0"));
-    Lease lease = mutex.acquire("frozen", scaled(Duration.ofSeconds(5)));
-    lease.release();
   }
 
   @Test

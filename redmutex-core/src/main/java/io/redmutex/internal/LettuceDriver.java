@@ -195,7 +195,7 @@ final class LettuceDriver extends ScriptedDriver {
     if (replicated == null) {
       return super.take(keys, token, leaseMillis, taker);
     }
-    return watched(replicated.run(s -> s.take(keys, token, leaseMillis, taker)))
+    return watched(replicated.run(token, s -> s.take(keys, token, leaseMillis, taker)))
         .thenCompose(
             acked -> {
               TakeResult result = acked.value();
@@ -237,7 +237,7 @@ final class LettuceDriver extends ScriptedDriver {
     if (replicated == null) {
       return super.release(keys, token);
     }
-    return watched(replicated.run(s -> s.release(keys, token)))
+    return watched(replicated.run(token, s -> s.release(keys, token)))
         .thenApply(
             acked -> {
               if (acked.acknowledged() < replicated.replicas()) {
@@ -257,7 +257,7 @@ final class LettuceDriver extends ScriptedDriver {
     if (replicated == null) {
       return super.extend(keys, token, leaseMillis);
     }
-    return watched(replicated.run(s -> s.extend(keys, token, leaseMillis)))
+    return watched(replicated.run(token, s -> s.extend(keys, token, leaseMillis)))
         .thenApply(
             acked -> {
               if (acked.value() && acked.acknowledged() < replicated.replicas()) {

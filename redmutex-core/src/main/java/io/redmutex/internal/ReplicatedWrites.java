@@ -3,6 +3,8 @@ package io.redmutex.internal;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -12,6 +14,12 @@ import java.util.function.Supplier;
  * blocks the connection it runs on and counts only that connection's writes, so each write and its
  * {@code WAIT} go, pipelined, on a connection of their own, borrowed from a small pool: other
  * callers' commands on the shared connection are never delayed by a slow replica.
+ *
+ * <p>A write whose outcome is unknown (it timed out) leaves its connection pinned to its owner
+ * token: the next write of that token (a take tried again, or the release that undoes it) goes on
+ * the same connection, queued behind the one in doubt, so it can never run before it on the server
+ * (issue 9, finding 4: a compensating release on another connection could overtake the take and
+ * leave the lock held by nobody).
  */
 final class ReplicatedWrites implements AutoCloseable {
 
@@ -22,7 +30,9 @@ final class ReplicatedWrites implements AutoCloseable {
   private final int replicas;
   private final Duration timeout;
   private final ArrayDeque<StatefulRedisConnection<String, String>> idle = new ArrayDeque<>();
-  private boolean closed; // guarded by this
+  private static final int MAX_PINNED = 16;
+  private final Map<String, StatefulRedisConnection<String, String>> pinned = new HashMap<>();
+  private boolean closed; // guarded by this; idle and pinned too
 
   ReplicatedWrites(
       Supplier<CompletableFuture<StatefulRedisConnection<String, String>>> connector,
@@ -41,9 +51,13 @@ final class ReplicatedWrites implements AutoCloseable {
     return timeout;
   }
 
-  /** Runs {@code write} through scripts on a dedicated connection, then WAITs for the replicas. */
-  <T> CompletableFuture<Acked<T>> run(Function<LockScripts, CompletableFuture<T>> write) {
-    return borrow()
+  /**
+   * Runs {@code write} of owner token {@code token} through scripts on a dedicated connection, then
+   * WAITs for the replicas.
+   */
+  <T> CompletableFuture<Acked<T>> run(
+      String token, Function<LockScripts, CompletableFuture<T>> write) {
+    return borrow(token)
         .thenCompose(
             connection -> {
               LockScripts scripts = new LockScripts(connection::async, false);
@@ -64,7 +78,7 @@ final class ReplicatedWrites implements AutoCloseable {
                         if (error == null) {
                           giveBack(connection);
                         } else {
-                          connection.closeAsync(); // it may point at a demoted master: drop it
+                          pin(token, connection);
                         }
                       });
             });
@@ -77,12 +91,38 @@ final class ReplicatedWrites implements AutoCloseable {
         .toCompletableFuture();
   }
 
-  private synchronized CompletableFuture<StatefulRedisConnection<String, String>> borrow() {
-    StatefulRedisConnection<String, String> connection = idle.poll();
+  private synchronized CompletableFuture<StatefulRedisConnection<String, String>> borrow(
+      String token) {
+    StatefulRedisConnection<String, String> connection = pinned.remove(token);
+    if (connection != null && connection.isOpen()) {
+      return CompletableFuture.completedFuture(connection);
+    }
+    connection = idle.poll();
     while (connection != null && !connection.isOpen()) {
       connection = idle.poll();
     }
     return connection != null ? CompletableFuture.completedFuture(connection) : connector.get();
+  }
+
+  /**
+   * Keeps the connection of a write in doubt for its token's next write; an open connection is
+   * never reused by another token (it may point at a demoted master, or hold the write in doubt).
+   */
+  private void pin(String token, StatefulRedisConnection<String, String> connection) {
+    StatefulRedisConnection<String, String> replaced = null;
+    synchronized (this) {
+      // Bounded: a token whose last write stayed in doubt holds its connection until close.
+      if (!closed && connection.isOpen() && pinned.size() < MAX_PINNED) {
+        replaced = pinned.put(token, connection);
+        connection = null;
+      }
+    }
+    if (connection != null) {
+      connection.closeAsync();
+    }
+    if (replaced != null) {
+      replaced.closeAsync();
+    }
   }
 
   private void giveBack(StatefulRedisConnection<String, String> connection) {
@@ -100,5 +140,7 @@ final class ReplicatedWrites implements AutoCloseable {
     closed = true;
     idle.forEach(StatefulRedisConnection::closeAsync);
     idle.clear();
+    pinned.values().forEach(StatefulRedisConnection::closeAsync);
+    pinned.clear();
   }
 }

@@ -277,29 +277,53 @@ public abstract class LockContractTest {
     }
   }
 
+  /**
+   * A client whose renewals' answers are recorded: a loss told after a renewal answered "not
+   * extended" was found by the renewal, not by the lease's local expiry.
+   */
+  private RedMutex renewalsRecorded(Duration leaseTime, List<Boolean> answers, LockListener l) {
+    AtomicReference<CountingDriver> driver = new AtomicReference<>();
+    RedMutex client =
+        Internals.tappedClient(
+            RedMutex.builder().uri(uri()).leaseTime(leaseTime).listener(l), driver);
+    clients.add(client);
+    driver
+        .get()
+        .tap(
+            "extend",
+            reply ->
+                reply.thenApply(
+                    answer -> {
+                      answers.add((Boolean) answer);
+                      return answer;
+                    }));
+    return client;
+  }
+
   @Test
   void loss_whenKeyDeleted_isReportedToCallbackListenerAndIsHeld() {
     AtomicReference<String> listened = new AtomicReference<>();
+    List<Boolean> renewals = new CopyOnWriteArrayList<>();
     RedMutex a =
-        client(
-            b ->
-                b.leaseTime(Duration.ofMillis(600))
-                    .listener(
-                        new LockListener() {
-                          @Override
-                          public void lost(String lockName, long fencingToken) {
-                            listened.set(lockName);
-                          }
-                        }));
+        renewalsRecorded(
+            Duration.ofSeconds(3),
+            renewals,
+            new LockListener() {
+              @Override
+              public void lost(String lockName, long fencingToken) {
+                listened.set(lockName);
+              }
+            });
     Lease lease = a.acquire(name, Duration.ZERO);
     CountDownLatch lost = new CountDownLatch(1);
     lease.onLost(lost::countDown);
 
     admin("DEL", name);
 
-    await().atMost(scaled(Duration.ofSeconds(5))).until(() -> lost.getCount() == 0);
+    await().atMost(scaled(Duration.ofSeconds(10))).until(() -> lost.getCount() == 0);
+    assertThat(renewals).contains(false); // found by a renewal, not by the local expiry
     assertThat(lease.isHeld()).isFalse();
-    assertThat(listened.get()).isEqualTo(name);
+    await().until(() -> name.equals(listened.get()));
     assertThatThrownBy(lease::release).isInstanceOf(LockLostException.class);
     assertThatThrownBy(() -> lease.extend(Duration.ofSeconds(1)))
         .isInstanceOf(LockLostException.class);
@@ -307,10 +331,14 @@ public abstract class LockContractTest {
 
   @Test
   void loss_whenKeyOverwrittenByAnotherOwner_isDetected_andKeyIsLeftAlone() {
-    Lease lease = client(b -> b.leaseTime(Duration.ofMillis(600))).acquire(name, Duration.ZERO);
+    List<Boolean> renewals = new CopyOnWriteArrayList<>();
+    Lease lease =
+        renewalsRecorded(Duration.ofSeconds(3), renewals, LockListener.none())
+            .acquire(name, Duration.ZERO);
     admin("SET", name, "someone-else", "PX", "60000");
 
-    await().atMost(scaled(Duration.ofSeconds(5))).until(() -> !lease.isHeld());
+    await().atMost(scaled(Duration.ofSeconds(10))).until(() -> !lease.isHeld());
+    assertThat(renewals).contains(false); // found by a renewal, not by the local expiry
     assertThatThrownBy(lease::release).isInstanceOf(LockLostException.class);
     assertThat(admin("GET", name)).isEqualTo("someone-else");
   }
@@ -701,6 +729,8 @@ public abstract class LockContractTest {
     Lease lease = a.acquire(name, Duration.ZERO);
     assertThat(a.tryAcquire(name)).isEmpty();
     lease.release();
+    // Told on the client's callback thread, in order.
+    await().until(() -> events.size() == 3);
     assertThat(events).containsExactly("acquired", "failed:LockTimeoutException", "released");
   }
 

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.redmutex.InsufficientReplicasException;
 import io.redmutex.RedMutex;
+import io.redmutex.RedisUnavailableException;
 import io.redmutex.testkit.PrintRedisLogsOnFailure;
 import io.redmutex.testkit.RedisServer;
+import io.redmutex.testkit.TcpProxy;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +61,40 @@ class ReplicatedAcquireTest {
         replica.resume();
       }
       assertThat(master.command("EXISTS", name)).isEqualTo("0"); // given back
+    }
+  }
+
+  /**
+   * Issue 9, finding 4: a take whose outcome is unknown (its connection went silent) is given back
+   * behind it on the same connection, so the release cannot run first and leave the lock held by
+   * nobody for the lease time.
+   */
+  @Test
+  void issue9_finding4_takeInDoubt_isGivenBackBehindIt_neverBeforeIt() {
+    String name = "in-doubt:" + System.nanoTime();
+    try (TcpProxy proxy = TcpProxy.start(master);
+        RedMutex mutex =
+            RedMutex.builder()
+                .uri(proxy.uri())
+                .commandTimeout(Duration.ofMillis(1000))
+                .waitForReplicas(1, Duration.ofMillis(100))
+                .build()) {
+      await().until(() -> master.command("INFO", "replication").contains("connected_slaves:1"));
+      await().until(() -> master.command("WAIT", "1", "1000").equals("1")); // caught up
+      mutex.acquire(name + ":warm-up", Duration.ZERO).release(); // a pooled connection is open
+
+      proxy.partition(TcpProxy.Mode.BLACKHOLE); // what is sent now arrives at the heal
+      assertThatThrownBy(() -> mutex.acquire(name, Duration.ofMillis(2500)))
+          .isInstanceOf(RedisUnavailableException.class);
+      proxy.heal();
+
+      // The take does run, late (its fence hash appears), and is undone behind it.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> master.command("EXISTS", "{" + name + "}:fence").equals("1"));
+      await()
+          .atMost(Duration.ofSeconds(5)) // the lease time is 30 s
+          .until(() -> master.command("EXISTS", name).equals("0"));
     }
   }
 }
