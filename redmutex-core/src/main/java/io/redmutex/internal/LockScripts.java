@@ -16,7 +16,12 @@ import java.util.function.Supplier;
  */
 final class LockScripts {
 
-  /** Time the fence hash outlives the lock, so that a clock step back cannot reuse a token. */
+  /**
+   * Time the fence hash outlives the lock's last write. After it, tokens rest on the server clock
+   * alone (README, "When tokens rest on the server clock alone"): one hour keeps the counter across
+   * any plausible clock correction for 184 bytes per lock name, without keeping one-off names (one
+   * lock per order) for days.
+   */
   static final long FENCE_TTL_EXTRA_MILLIS = Duration.ofHours(1).toMillis();
 
   private final Supplier<RedisScriptingAsyncCommands<String, String>> commands;
