@@ -7,14 +7,23 @@
 -- Returns {1, fencing token of the receiver, clients other than this one that wait} when handed
 -- over (the receiver's lease is a new acquisition with a new, larger fencing token; the count tells
 -- the releaser whether to bound its run of hand-offs), or {0, 0, 0} when the releasing token no
--- longer held the lock (nothing was changed).
+-- longer held the lock (nothing was changed). Idempotent: sent again after it ran (a reconnect
+-- replays it), it answers as the first time did.
 if redis.replicate_commands then redis.replicate_commands() end
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return {0, 0, 0}
-end
 local now = redis.call('TIME')
 local fence = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local nowMs = math.floor(fence / 1000)
+local current = redis.call('GET', KEYS[1])
+if current == ARGV[2] and redis.call('HGET', KEYS[2], 'owner') == ARGV[2] then
+  -- Sent again (a reconnect replayed it): it already happened; answer as the first time did.
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', nowMs)
+  local others = redis.call('ZCARD', KEYS[3])
+  if redis.call('ZSCORE', KEYS[3], ARGV[6]) then others = others - 1 end
+  return {1, tonumber(redis.call('HGET', KEYS[2], 'fence')), others}
+end
+if current ~= ARGV[1] then
+  return {0, 0, 0}
+end
 local last = tonumber(redis.call('HGET', KEYS[2], 'fence'))
 if last and last >= fence then fence = last + 1 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])

@@ -38,6 +38,24 @@ class LettuceDriverTest {
     redis.close();
   }
 
+  /**
+   * Issue 9, finding 3: a hand-off that Lettuce sends again after a reconnect (the first ran, its
+   * reply was lost) finds the lock already handed over: that is success, with the same fencing
+   * token, not "the releasing token no longer held it" (which the releaser would report as a loss).
+   */
+  @Test
+  void handOff_replayed_succeedsWithTheSameFencingToken() {
+    LockKeys keys = LockKeys.of("", "handed-twice");
+    driver.take(keys, "from", 10_000, TAKER).join();
+    TakeResult first = driver.handOff(keys, "from", "to", 10_000, TAKER).join();
+    TakeResult replay = driver.handOff(keys, "from", "to", 10_000, TAKER).join();
+
+    assertThat(first.acquired()).isTrue();
+    assertThat(replay.acquired()).isTrue();
+    assertThat(replay.fencingToken()).isEqualTo(first.fencingToken());
+    assertThat(redis.command("GET", "handed-twice")).isEqualTo("to");
+  }
+
   @Test
   void take_replayedWithTheSameToken_succeedsWithTheSameFencingToken() {
     LockKeys keys = LockKeys.of("", "replayed");
