@@ -151,7 +151,7 @@ final class Acquisition {
         engine.acquired(lease, deadline.elapsed());
       } else {
         lease.abandon(); // the caller gave up meanwhile
-        engine.releaseQuietly(keys, token);
+        engine.handOff().releaseQuietly(keys, token);
       }
       return;
     }
@@ -274,7 +274,7 @@ final class Acquisition {
       claimed = false;
       if (result.isDone()) {
         if (inDoubt) {
-          engine.releaseQuietly(keys, token);
+          engine.handOff().releaseQuietly(keys, token);
         }
         return;
       }
@@ -346,7 +346,7 @@ final class Acquisition {
     // While claimed, the hand-off's outcome decides (handedOver / unclaim): a release sent now
     // could overtake the hand-off and leave the lock to a token nobody holds.
     if (takeInDoubt && !claimed) {
-      engine.releaseQuietly(keys, token);
+      engine.handOff().releaseQuietly(keys, token);
     }
     engine.acquireFailed(keys.name(), deadline.elapsed(), e);
   }

@@ -1,5 +1,6 @@
 package io.redmutex.internal;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,7 +18,12 @@ import org.slf4j.LoggerFactory;
 final class Callbacks {
   private static final Logger log = LoggerFactory.getLogger(Callbacks.class);
 
-  private final ExecutorService executor;
+  private final Executor executor;
+
+  /** On the given executor (tests run it by hand). */
+  Callbacks(Executor executor) {
+    this.executor = executor;
+  }
 
   Callbacks(int clientNumber) {
     ThreadPoolExecutor pool =
@@ -55,11 +61,13 @@ final class Callbacks {
 
   /** Lets queued callbacks finish (for up to {@code millis}), then stops the thread. */
   void close(long millis) {
-    executor.shutdown();
-    try {
-      executor.awaitTermination(millis, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (executor instanceof ExecutorService service) {
+      service.shutdown();
+      try {
+        service.awaitTermination(millis, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

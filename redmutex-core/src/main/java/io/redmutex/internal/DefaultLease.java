@@ -167,7 +167,9 @@ final class DefaultLease implements Lease {
       write = ++writesSent;
     }
     boolean extended =
-        engine.awaitRetrying(() -> engine.driver().extend(keys, token, millis), "extend", name());
+        engine
+            .waiting()
+            .awaitRetrying(() -> engine.driver().extend(keys, token, millis), "extend", name());
     if (!extended) {
       markLost("its key expired, was deleted, or holds another owner's token");
       throw lostException("cannot extend");
@@ -236,7 +238,7 @@ final class DefaultLease implements Lease {
     // Renewal stops before the release is sent, whatever happens next.
     engine.renewer().cancel(this);
     engine.notHolding(this, false);
-    boolean deleted = engine.giveBack(this);
+    boolean deleted = engine.handOff().giveBack(this);
     if (before == State.HELD && !deleted) {
       log.warn(
           "redmutex: lock '{}' (fencing token {}) was lost before release", name(), fencingToken);

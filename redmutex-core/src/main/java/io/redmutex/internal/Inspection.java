@@ -48,7 +48,8 @@ public final class Inspection {
   private Seen read(String name) {
     engine.checkOpen();
     LockKeys keys = LockKeys.of(engine.settings().keyPrefix(), name);
-    List<Object> reply = engine.awaitCommand(engine.driver().inspect(keys), "inspect", name);
+    List<Object> reply =
+        engine.waiting().awaitCommand(engine.driver().inspect(keys), "inspect", name);
     long waiters = (Long) reply.get(5);
     long pttl = (Long) reply.get(0);
     String fence = (String) reply.get(1);
@@ -86,8 +87,10 @@ public final class Inspection {
     engine.checkOpen();
     String prefix = engine.settings().keyPrefix();
     List<String> keys =
-        engine.awaitCommand(
-            engine.driver().scanStrings(prefix + pattern, limit), "list", prefix + pattern);
+        engine
+            .waiting()
+            .awaitCommand(
+                engine.driver().scanStrings(prefix + pattern, limit), "list", prefix + pattern);
     List<LockInfo> locks = new ArrayList<>();
     for (String key : keys) {
       if (key.startsWith(prefix) && key.length() > prefix.length()) {
@@ -115,7 +118,9 @@ public final class Inspection {
     }
     LockKeys keys = LockKeys.of(engine.settings().keyPrefix(), name);
     String broken =
-        engine.awaitCommand(engine.driver().breakLock(keys, before.value()), "break", name);
+        engine
+            .waiting()
+            .awaitCommand(engine.driver().breakLock(keys, before.value()), "break", name);
     if (broken == null) {
       throw new LockException(
           "lock '"

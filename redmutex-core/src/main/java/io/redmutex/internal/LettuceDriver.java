@@ -13,7 +13,6 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import io.redmutex.InsufficientReplicasException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +41,6 @@ final class LettuceDriver extends ScriptedDriver {
   private final boolean sentinel;
   private final Duration commandTimeout;
   private final LockScripts scripts;
-  private final ReplicatedWrites replicated; // null unless replication-safe
   private final SentinelEvents sentinelEvents; // null unless Sentinel
   private final AtomicBoolean refreshing = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -55,15 +53,9 @@ final class LettuceDriver extends ScriptedDriver {
   /**
    * Connects to the master and checks it answers as one.
    *
-   * @param waitForReplicas replicas to wait for after each write, 0 for none
    * @throws io.redmutex.RedisUnavailableException if it cannot connect or authenticate
    */
-  LettuceDriver(
-      RedisURI uri,
-      Duration commandTimeout,
-      int waitForReplicas,
-      Duration replicaTimeout,
-      ClientResources own) {
+  LettuceDriver(RedisURI uri, Duration commandTimeout, ClientResources own) {
     this.uri = uri;
     this.sentinel = !uri.getSentinels().isEmpty();
     this.commandTimeout = commandTimeout;
@@ -88,10 +80,6 @@ final class LettuceDriver extends ScriptedDriver {
     }
     this.commands = connection.async();
     this.scripts = new LockScripts(() -> commands, false);
-    this.replicated =
-        waitForReplicas > 0
-            ? new ReplicatedWrites(this::connectMaster, waitForReplicas, replicaTimeout)
-            : null;
     this.sentinelEvents =
         sentinel ? new SentinelEvents(client, uri, () -> refreshMaster("+switch-master")) : null;
   }
@@ -121,7 +109,7 @@ final class LettuceDriver extends ScriptedDriver {
   }
 
   /** A new connection to the master: resolved through the Sentinels, then checked with ROLE. */
-  private CompletableFuture<StatefulRedisConnection<String, String>> connectMaster() {
+  CompletableFuture<StatefulRedisConnection<String, String>> connectMaster() {
     CompletableFuture<StatefulRedisConnection<String, String>> connected =
         client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
     if (!sentinel) {
@@ -190,92 +178,8 @@ final class LettuceDriver extends ScriptedDriver {
   }
 
   @Override
-  public CompletableFuture<TakeResult> take(
-      LockKeys keys, String token, long leaseMillis, Taker taker) {
-    if (replicated == null) {
-      return super.take(keys, token, leaseMillis, taker);
-    }
-    return watched(replicated.run(token, s -> s.take(keys, token, leaseMillis, taker)))
-        .thenCompose(
-            acked -> {
-              TakeResult result = acked.value();
-              if (!result.acquired() || acked.acknowledged() >= replicated.replicas()) {
-                return CompletableFuture.completedFuture(result);
-              }
-              InsufficientReplicasException e =
-                  new InsufficientReplicasException(
-                      "lock '"
-                          + keys.name()
-                          + "' was taken but only "
-                          + acked.acknowledged()
-                          + " of "
-                          + replicated.replicas()
-                          + " replicas acknowledged within "
-                          + Durations.format(replicated.timeout())
-                          + "; it was given back",
-                      acked.acknowledged(),
-                      replicated.replicas());
-              return scripts
-                  .release(keys, token)
-                  .handle((released, error) -> null)
-                  .thenCompose(ignored -> CompletableFuture.<TakeResult>failedFuture(e));
-            });
-  }
-
-  @Override
-  public boolean canHandOff() {
-    return replicated == null; // each acquisition needs its own WAIT
-  }
-
-  @Override
   LockScripts scripts() {
     return scripts;
-  }
-
-  @Override
-  public CompletableFuture<Boolean> release(LockKeys keys, String token) {
-    if (replicated == null) {
-      return super.release(keys, token);
-    }
-    return watched(replicated.run(token, s -> s.release(keys, token)))
-        .thenApply(
-            acked -> {
-              if (acked.acknowledged() < replicated.replicas()) {
-                log.warn(
-                    "redmutex: release of lock '{}' reached {} of {} replicas; after a failover"
-                        + " it may look held until its lease time passes",
-                    keys.name(),
-                    acked.acknowledged(),
-                    replicated.replicas());
-              }
-              return acked.value();
-            });
-  }
-
-  @Override
-  public CompletableFuture<Boolean> extend(LockKeys keys, String token, long leaseMillis) {
-    if (replicated == null) {
-      return super.extend(keys, token, leaseMillis);
-    }
-    return watched(replicated.run(token, s -> s.extend(keys, token, leaseMillis)))
-        .thenApply(
-            acked -> {
-              if (acked.value() && acked.acknowledged() < replicated.replicas()) {
-                // Not replicated: a failover could lose it. Fail it, so that the lease is
-                // renewed again soon, or reported lost at its local expiry.
-                throw new InsufficientReplicasException(
-                    "renewal of lock '"
-                        + keys.name()
-                        + "' reached "
-                        + acked.acknowledged()
-                        + " of "
-                        + replicated.replicas()
-                        + " replicas",
-                    acked.acknowledged(),
-                    replicated.replicas());
-              }
-              return acked.value();
-            });
   }
 
   @Override
@@ -356,9 +260,6 @@ final class LettuceDriver extends ScriptedDriver {
     }
     if (sentinelEvents != null) {
       sentinelEvents.close();
-    }
-    if (replicated != null) {
-      replicated.close();
     }
     pubSub.close(StatefulRedisPubSubConnection::closeAsync);
     connection.close();

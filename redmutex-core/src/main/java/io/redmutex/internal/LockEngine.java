@@ -17,8 +17,10 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +28,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ public final class LockEngine implements AutoCloseable {
 
   private final Settings settings;
   private final LockDriver driver;
-  private final ScheduledThreadPoolExecutor scheduler;
+  private final ScheduledExecutorService scheduler;
   private final Renewer renewer;
   private final WakeUps wakeUps;
   private final Tokens tokens = new Tokens();
@@ -51,6 +52,8 @@ public final class LockEngine implements AutoCloseable {
   private final Taker taker;
   private final Inspection inspection = new Inspection(this);
   private final Callbacks callbacks;
+  private final Waiting waiting;
+  private final HandOff handOff;
 
   /**
    * Connects to Redis as {@code settings} say.
@@ -58,22 +61,52 @@ public final class LockEngine implements AutoCloseable {
    * @throws RedisUnavailableException if Redis cannot be reached or refuses the credentials
    */
   public LockEngine(Settings settings) {
-    this.settings = settings;
+    this(settings, connect(settings), null, null);
+  }
+
+  private static LockDriver connect(Settings settings) {
     LockDriver real =
         settings.clusterNodes().isEmpty()
-            ? new LettuceDriver(
-                settings.uri(),
-                settings.commandTimeout(),
-                settings.waitForReplicas(),
-                settings.replicaTimeout(),
-                settings.clientResources())
+            ? oneMaster(settings)
             : new ClusterDriver(
                 settings.clusterNodes(), settings.commandTimeout(), settings.clientResources());
-    this.driver =
-        settings.driverDecorator() == null ? real : settings.driverDecorator().apply(real);
+    return settings.driverDecorator() == null ? real : settings.driverDecorator().apply(real);
+  }
+
+  private static LockDriver oneMaster(Settings settings) {
+    LettuceDriver driver =
+        new LettuceDriver(settings.uri(), settings.commandTimeout(), settings.clientResources());
+    return settings.waitForReplicas() == 0
+        ? driver
+        : new ReplicatedDriver(driver, settings.waitForReplicas(), settings.replicaTimeout());
+  }
+
+  /**
+   * The seam for unit tests: a driver of their own (a scripted fake), and a scheduler and a
+   * callback executor they run by hand with a fake clock; null for the real ones.
+   */
+  LockEngine(
+      Settings settings,
+      LockDriver driver,
+      ScheduledExecutorService scheduler,
+      Executor callbackExecutor) {
+    this.settings = settings;
+    this.driver = driver;
     int id = instances.incrementAndGet();
-    this.callbacks = new Callbacks(id);
-    this.scheduler =
+    this.callbacks = callbackExecutor == null ? new Callbacks(id) : new Callbacks(callbackExecutor);
+    this.scheduler = scheduler == null ? newScheduler(id) : scheduler;
+    long renewPeriod = settings.leaseTime().toNanos() / 3;
+    this.renewer = new Renewer(this.scheduler, settings.clock(), renewPeriod / 10);
+    this.taker =
+        new Taker(Inspection.describeThisProcess(settings.uri().getClientName()), tokens.next());
+    this.wakeUps = new WakeUps(driver, taker.clientId(), settings.clock());
+    this.waiting = new Waiting(driver, settings.clock(), settings.commandTimeout());
+    this.handOff = new HandOff(this, driver, wakeUps, waiting);
+  }
+
+  /** One scheduler thread per client: renewals, retry timers, deadlines of async acquires. */
+  private static ScheduledExecutorService newScheduler(int id) {
+    ScheduledThreadPoolExecutor scheduler =
         new ScheduledThreadPoolExecutor(
             1,
             r -> {
@@ -82,11 +115,7 @@ public final class LockEngine implements AutoCloseable {
               return t;
             });
     scheduler.setRemoveOnCancelPolicy(true);
-    long renewPeriod = settings.leaseTime().toNanos() / 3;
-    this.renewer = new Renewer(scheduler, settings.clock(), renewPeriod / 10);
-    this.taker =
-        new Taker(Inspection.describeThisProcess(settings.uri().getClientName()), tokens.next());
-    this.wakeUps = new WakeUps(driver, taker.clientId(), settings.clock());
+    return scheduler;
   }
 
   /** This client, as it takes locks. */
@@ -168,7 +197,7 @@ public final class LockEngine implements AutoCloseable {
                 user.completeExceptionally(Failures.unwrap(error));
               } else if (!user.complete(lease)) {
                 lease.abandon();
-                releaseQuietly(lease.keys(), lease.token());
+                handOff.releaseQuietly(lease.keys(), lease.token());
               }
             },
             ForkJoinPool.commonPool());
@@ -184,7 +213,7 @@ public final class LockEngine implements AutoCloseable {
   /** Blocking acquire for the Lock view. */
   DefaultLease acquireForView(String name, Deadline deadline, boolean interruptible)
       throws InterruptedException {
-    return awaitLease(begin(name, deadline, false), interruptible);
+    return waiting.awaitLease(begin(name, deadline, false), interruptible);
   }
 
   /**
@@ -204,7 +233,7 @@ public final class LockEngine implements AutoCloseable {
 
   private DefaultLease await(Acquisition acquisition) {
     try {
-      return awaitLease(acquisition, true);
+      return waiting.awaitLease(acquisition, true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LockInterruptedException(
@@ -217,54 +246,15 @@ public final class LockEngine implements AutoCloseable {
     }
   }
 
-  /**
-   * Waits for the outcome. On interrupt, an interruptible wait gives up (releasing a take in doubt)
-   * and throws; an uninterruptible one keeps waiting and sets the interrupt flag again at the end.
-   */
-  private DefaultLease awaitLease(Acquisition acquisition, boolean interruptible)
-      throws InterruptedException {
-    Deadline deadline = acquisition.deadline();
-    // A zero wait tries once: its one take may take up to the command timeout to answer.
-    long tryOnceNanos = deadline.budget().isZero() ? settings.commandTimeout().toNanos() * 2 : 0;
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          if (!deadline.isFinite()) {
-            return acquisition.result().get();
-          }
-          long wait = Math.max(deadline.remainingNanos(), tryOnceNanos - deadline.elapsedNanos());
-          return acquisition.result().get(Math.max(0, wait), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-          acquisition.expire(); // completes the result; the next turn returns or throws it
-        } catch (InterruptedException e) {
-          if (interruptible) {
-            acquisition.cancel(
-                new LockException(
-                    "interrupted while waiting for lock '" + acquisition.name() + "'"));
-            throw e;
-          }
-          interrupted = true;
-        } catch (ExecutionException e) {
-          throw rethrow(e);
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private static LockException rethrow(ExecutionException e) {
-    Throwable cause = Failures.unwrap(e);
-    if (cause instanceof LockException lockException) {
-      return lockException;
-    }
-    return new LockException("unexpected failure: " + cause, cause);
-  }
-
   // ---- services for acquisitions and leases ----
+
+  Waiting waiting() {
+    return waiting;
+  }
+
+  HandOff handOff() {
+    return handOff;
+  }
 
   Settings settings() {
     return settings;
@@ -345,165 +335,6 @@ public final class LockEngine implements AutoCloseable {
   /** Runs a user's callback off the I/O and scheduler threads (see {@link Callbacks}). */
   void runCallback(String what, Runnable callback) {
     callbacks.run(what, callback);
-  }
-
-  /**
-   * Gives a lease back: straight to a waiter of this client when one is parked (one round trip, and
-   * the waiter needs none), else by compare-and-delete, which wakes the waiters.
-   *
-   * @return whether the lease still held the lock
-   */
-  boolean giveBack(DefaultLease lease) {
-    LockKeys keys = lease.keys();
-    Acquisition next = driver.canHandOff() ? wakeUps.claimForHandOff(keys.channel()) : null;
-    if (next == null) {
-      return awaitRelease(keys, lease.token());
-    }
-    long sentAt = clock().nanoTime();
-    CompletableFuture<TakeResult> handOff =
-        Failures.call(
-            () -> driver.handOff(keys, lease.token(), next.token(), next.leaseMillis(), taker));
-    // The waiter learns the outcome on the I/O thread, at once: it need not wait for this thread
-    // to wake up first. Its take, with the same token, finds out whether an unknown one happened.
-    handOff.whenComplete(
-        (handed, error) -> {
-          if (error != null) {
-            next.unclaim(true);
-          } else if (handed.acquired()) {
-            wakeUps.handedOff(keys.channel(), handed.othersWaiting());
-            next.handedOver(handed.fencingToken(), sentAt);
-            handedOff(keys.name(), lease.fencingToken(), handed.fencingToken());
-          } else {
-            next.unclaim(false);
-          }
-        });
-    try {
-      return awaitCommand(handOff, "release", keys.name()).acquired();
-    } catch (RuntimeException e) {
-      releaseQuietly(keys, lease.token());
-      throw e;
-    }
-  }
-
-  /** Compare-and-delete without waiting for the answer; for tokens whose take was in doubt. */
-  void releaseQuietly(LockKeys keys, String token) {
-    driver
-        .release(keys, token)
-        .whenComplete(
-            (deleted, error) -> {
-              if (error != null) {
-                log.warn(
-                    "redmutex: could not give back lock '{}' after an unfinished acquire; its key"
-                        + " expires within the lease time: {}",
-                    keys.name(),
-                    Failures.rootMessage(error));
-              }
-            });
-  }
-
-  /**
-   * Compare-and-delete, retried while Redis is unreachable. True when the key was deleted, or when
-   * an earlier try's outcome was unknown (it may have deleted it: its reply was lost) and a later
-   * one finds the key no longer holds the token: that is not a loss (issue 9, finding 3).
-   */
-  boolean awaitRelease(LockKeys keys, String token) {
-    boolean[] inDoubt = {false};
-    boolean deleted =
-        awaitRetrying(
-            () -> driver.release(keys, token), "release", keys.name(), () -> inDoubt[0] = true);
-    return deleted || inDoubt[0];
-  }
-
-  /**
-   * Runs an idempotent command (a compare-and-delete, a compare-and-extend) and waits for it,
-   * trying again while Redis is unreachable, for up to twice the command timeout: right after a
-   * failover the first try may still go to the old master. Interrupts do not stop it (giving back
-   * matters more); the flag is kept.
-   */
-  <T> T awaitRetrying(Supplier<CompletableFuture<T>> command, String operation, String name) {
-    return awaitRetrying(command, operation, name, () -> {});
-  }
-
-  private <T> T awaitRetrying(
-      Supplier<CompletableFuture<T>> command, String operation, String name, Runnable failedTry) {
-    long budget = settings.commandTimeout().toNanos() * 2;
-    long start = clock().nanoTime();
-    long backoffMillis = 20;
-    while (true) {
-      try {
-        return awaitCommand(command.get(), operation, name);
-      } catch (RedisUnavailableException e) {
-        failedTry.run();
-        if (clock().nanoTime() - start + TimeUnit.MILLISECONDS.toNanos(backoffMillis) > budget) {
-          throw e;
-        }
-        sleepUninterruptibly(backoffMillis);
-        backoffMillis = Math.min(backoffMillis * 2, 250);
-      }
-    }
-  }
-
-  /** Sleeps the whole time even if interrupted; the interrupt flag is set again afterwards. */
-  private static void sleepUninterruptibly(long millis) {
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    boolean interrupted = Thread.interrupted();
-    try {
-      while (true) {
-        long left = end - System.nanoTime();
-        if (left <= 0) {
-          return;
-        }
-        try {
-          TimeUnit.NANOSECONDS.sleep(left);
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /**
-   * Waits for one command, uninterruptibly (it is bounded by the command timeout) and keeps the
-   * interrupt flag.
-   */
-  <T> T awaitCommand(CompletableFuture<T> command, String operation, String name) {
-    long limit = settings.commandTimeout().toNanos() * 2 + TimeUnit.SECONDS.toNanos(1);
-    long start = clock().nanoTime();
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return command.get(
-              Math.max(0, limit - (clock().nanoTime() - start)), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException | TimeoutException e) {
-          Throwable cause = Failures.unwrap(e);
-          if (cause instanceof LockException lockException) {
-            throw lockException;
-          }
-          throw new RedisUnavailableException(
-              "cannot "
-                  + operation
-                  + " lock '"
-                  + name
-                  + "': Redis at "
-                  + driver.describe()
-                  + " did not answer ("
-                  + Failures.rootMessage(cause)
-                  + "); the key expires on its own within the lease time",
-              cause);
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   Duration checkLeaseTime(String what, Duration leaseTime) {

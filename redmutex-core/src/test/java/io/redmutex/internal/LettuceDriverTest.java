@@ -24,12 +24,7 @@ class LettuceDriverTest {
   static void start() {
     redis = RedisServer.start();
     driver =
-        new LettuceDriver(
-            RedisUris.parse(redis.uri(), "driver-test"),
-            Duration.ofSeconds(5),
-            0,
-            Duration.ZERO,
-            null);
+        new LettuceDriver(RedisUris.parse(redis.uri(), "driver-test"), Duration.ofSeconds(5), null);
   }
 
   @AfterAll
@@ -102,12 +97,7 @@ class LettuceDriverTest {
     driver.take(keys, "owner", 10_000, TAKER).join();
     BlockingQueue<String> announced = new LinkedBlockingQueue<>();
     LettuceDriver listener =
-        new LettuceDriver(
-            RedisUris.parse(redis.uri(), "listener"),
-            Duration.ofSeconds(5),
-            0,
-            Duration.ZERO,
-            null);
+        new LettuceDriver(RedisUris.parse(redis.uri(), "listener"), Duration.ofSeconds(5), null);
     listener.onWakeUp(announced::add);
     listener.subscribe(keys.channel()).join();
     // A (re)subscription is announced too: releases may have been missed before it.
