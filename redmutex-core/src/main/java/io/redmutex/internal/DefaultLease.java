@@ -5,8 +5,11 @@ import io.redmutex.LockLostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,50 +109,63 @@ final class DefaultLease implements Lease {
     long sentAt = engine.clock().nanoTime();
     long millis;
     long write;
+    long untilExpiry;
     synchronized (this) {
       if (state != State.HELD) {
         return;
       }
-      if (sentAt - expiresAtNanos >= 0) {
+      untilExpiry = expiresAtNanos - sentAt;
+      if (untilExpiry <= 0) {
         markLost("its lease time passed without a successful renewal");
         return;
       }
       millis = leaseMillis;
       write = ++writesSent;
     }
-    Failures.call(() -> engine.driver().extend(keys, token, millis))
-        // An unanswered renewal counts as failed after a renewal period, not the command timeout:
-        // the loss must be told by the lease time, however long the timeout (finding 11).
-        .orTimeout(
-            Math.min(engine.settings().commandTimeout().toNanos(), renewPeriodNanos()),
-            TimeUnit.NANOSECONDS)
-        .whenComplete(
-            (extended, error) -> {
-              if (error == null && !extended) {
-                markLost("its key expired, was deleted, or holds another owner's token");
-                return;
-              }
-              synchronized (this) {
-                if (state != State.HELD) {
-                  return; // released meanwhile: never reschedule (no renewal after release)
-                }
-                long next;
-                if (error == null) {
-                  confirmed(write, sentAt, millis);
-                  next = sentAt + renewPeriodNanos();
-                  engine.renewed(this);
-                } else {
-                  log.warn(
-                      "redmutex: renewal of lock '{}' failed, retrying: {}",
-                      keys.name(),
-                      Failures.rootMessage(error));
-                  // Retry soon, and no later than the local expiry, which then reports the loss.
-                  long retryAt = engine.clock().nanoTime() + renewPeriodNanos() / 3;
-                  next = retryAt - expiresAtNanos < 0 ? retryAt : expiresAtNanos;
-                }
-                engine.renewer().schedule(this, next);
-              }
-            });
+    CompletableFuture<Boolean> renewal =
+        Failures.call(() -> engine.driver().extend(keys, token, millis));
+    // An unanswered renewal counts as failed after a renewal period, and no later than the local
+    // expiry, not after the command timeout: the loss is told when the key can have expired,
+    // however long the timeout (finding 11).
+    ScheduledFuture<?> timeout =
+        engine.schedule(
+            () ->
+                renewal.completeExceptionally(
+                    new TimeoutException("renewal not answered within a renewal period")),
+            Math.min(
+                Math.min(engine.settings().commandTimeout().toNanos(), renewPeriodNanos()),
+                untilExpiry),
+            TimeUnit.NANOSECONDS);
+    if (timeout != null) {
+      renewal.whenComplete((extended, error) -> timeout.cancel(false));
+    }
+    renewal.whenComplete(
+        (extended, error) -> {
+          if (error == null && !extended) {
+            markLost("its key expired, was deleted, or holds another owner's token");
+            return;
+          }
+          synchronized (this) {
+            if (state != State.HELD) {
+              return; // released meanwhile: never reschedule (no renewal after release)
+            }
+            long next;
+            if (error == null) {
+              confirmed(write, sentAt, millis);
+              next = sentAt + renewPeriodNanos();
+              engine.renewed(this);
+            } else {
+              log.warn(
+                  "redmutex: renewal of lock '{}' failed, retrying: {}",
+                  keys.name(),
+                  Failures.rootMessage(error));
+              // Retry soon, and no later than the local expiry, which then reports the loss.
+              long retryAt = engine.clock().nanoTime() + renewPeriodNanos() / 3;
+              next = retryAt - expiresAtNanos < 0 ? retryAt : expiresAtNanos;
+            }
+            engine.renewer().schedule(this, next);
+          }
+        });
   }
 
   @Override

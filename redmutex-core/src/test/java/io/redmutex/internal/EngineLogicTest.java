@@ -1,0 +1,293 @@
+package io.redmutex.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lettuce.core.RedisURI;
+import io.redmutex.Lease;
+import io.redmutex.LockListener;
+import io.redmutex.LockTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine's concurrency logic (acquisition, wake-ups, hand-off, renewal, loss, close) on a
+ * scripted in-memory Redis ({@link FakeRedis}), a fake clock and a scheduler the test runs by hand
+ * ({@link ManualScheduler}): no server, no sleeps, the same outcome on every run. User callbacks
+ * run on the test's thread.
+ */
+class EngineLogicTest {
+  private static final String NAME = "orders:42";
+  private static final LockKeys KEYS = LockKeys.of("", NAME);
+
+  private final FakeClock clock = new FakeClock();
+  private final ManualScheduler scheduler = new ManualScheduler(clock);
+  private final FakeRedis redis = new FakeRedis(clock);
+  private final List<LockEngine> engines = new ArrayList<>();
+
+  @AfterEach
+  void closeEngines() {
+    engines.forEach(LockEngine::close);
+  }
+
+  private LockEngine engine(FakeRedis.Driver driver, Duration leaseTime, LockListener listener) {
+    Settings settings =
+        new Settings(
+            RedisURI.create("redis://fake:6379"),
+            List.of(),
+            leaseTime,
+            "",
+            Duration.ofSeconds(5),
+            listener,
+            0,
+            Duration.ZERO,
+            clock,
+            null,
+            null);
+    LockEngine engine = new LockEngine(settings, driver, scheduler, Runnable::run);
+    engines.add(engine);
+    return engine;
+  }
+
+  private LockEngine engine(FakeRedis.Driver driver) {
+    return engine(driver, Duration.ofSeconds(30), LockListener.none());
+  }
+
+  private static Lease done(CompletableFuture<Lease> future) throws Exception {
+    // The caller's future completes on a pool thread right after the engine's outcome.
+    return future.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void busyTake_subscribesTakesAgain_thenParksQuietly() {
+    FakeRedis.Driver a = redis.newDriver();
+    FakeRedis.Driver b = redis.newDriver();
+    engine(a).acquire(NAME, Duration.ZERO);
+    LockEngine waiterEngine = engine(b);
+
+    waiterEngine.acquireAsync(NAME, Duration.ofSeconds(60));
+    scheduler.runDue();
+
+    // Busy, subscribed, busy again (a release between the two would not be missed), then parked.
+    assertThat(b.calls("take")).isEqualTo(2);
+    assertThat(waiterEngine.parkedWaiters(NAME)).isEqualTo(1);
+    scheduler.advance(Duration.ofSeconds(10)); // well within the holder's TTL: nothing is sent
+    assertThat(b.calls("take")).isEqualTo(2);
+  }
+
+  @Test
+  void release_wakesAWaiterOfAnotherClient_whichTakesOnce() throws Exception {
+    FakeRedis.Driver a = redis.newDriver();
+    FakeRedis.Driver b = redis.newDriver();
+    Lease held = engine(a).acquire(NAME, Duration.ZERO);
+    CompletableFuture<Lease> waiter = engine(b).acquireAsync(NAME, Duration.ofSeconds(60));
+    scheduler.runDue();
+
+    held.release();
+
+    Lease next = done(waiter);
+    assertThat(b.calls("take")).isEqualTo(3);
+    assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
+    assertThat(a.calls("handOff")).isZero(); // the waiter is in another client: a real release
+    assertThat(a.calls("release")).isEqualTo(1);
+  }
+
+  @Test
+  void release_withAParkedWaiterHere_handsOverInOneCall_andTheWaiterSendsNothing()
+      throws Exception {
+    FakeRedis.Driver a = redis.newDriver();
+    LockEngine engine = engine(a);
+    Lease first = engine.acquire(NAME, Duration.ZERO);
+    CompletableFuture<Lease> waiter = engine.acquireAsync(NAME, Duration.ofSeconds(60));
+    scheduler.runDue();
+    assertThat(engine.parkedWaiters(NAME)).isEqualTo(1);
+    long takes = a.calls("take");
+
+    first.release();
+
+    Lease second = done(waiter);
+    assertThat(a.calls("handOff")).isEqualTo(1);
+    assertThat(a.calls("take")).isEqualTo(takes);
+    assertThat(a.calls("release")).isZero();
+    assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+    assertThat(redis.get(KEYS.key())).isNotNull();
+  }
+
+  @Test
+  void handOffs_endAfterEightInARow_whenAnotherClientWaits_andItGetsTheLock() throws Exception {
+    FakeRedis.Driver a = redis.newDriver();
+    FakeRedis.Driver b = redis.newDriver();
+    LockEngine here = engine(a);
+    Lease current = here.acquire(NAME, Duration.ZERO);
+    List<CompletableFuture<Lease>> local = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      local.add(here.acquireAsync(NAME, Duration.ofSeconds(60)));
+    }
+    CompletableFuture<Lease> other = engine(b).acquireAsync(NAME, Duration.ofSeconds(60));
+    scheduler.runDue();
+
+    for (int handOff = 1; handOff <= WakeUps.MAX_HAND_OFFS_IN_A_ROW; handOff++) {
+      current.release();
+      current = nextDone(local);
+    }
+    assertThat(a.calls("handOff")).isEqualTo(WakeUps.MAX_HAND_OFFS_IN_A_ROW);
+    assertThat(a.calls("release")).isZero();
+
+    current.release(); // the ninth in a row really releases: the other client's waiter takes it
+
+    assertThat(a.calls("release")).isEqualTo(1);
+    Lease theirs = done(other);
+    assertThat(theirs.fencingToken()).isGreaterThan(current.fencingToken());
+    theirs.release();
+  }
+
+  /** The one local waiter the lock went to; it is removed from the list. */
+  private static Lease nextDone(List<CompletableFuture<Lease>> waiters) throws Exception {
+    // Its future completes on a pool thread right after the hand-off.
+    CompletableFuture.anyOf(waiters.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    CompletableFuture<Lease> done =
+        waiters.stream().filter(CompletableFuture::isDone).findFirst().orElseThrow();
+    waiters.remove(done);
+    return done.get();
+  }
+
+  @Test
+  void handOffs_goOnUnbounded_whenNoOtherClientWaits() throws Exception {
+    FakeRedis.Driver a = redis.newDriver();
+    LockEngine here = engine(a);
+    Lease current = here.acquire(NAME, Duration.ZERO);
+    List<CompletableFuture<Lease>> local = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      local.add(here.acquireAsync(NAME, Duration.ofSeconds(60)));
+    }
+    scheduler.runDue();
+
+    for (int handOff = 1; handOff <= 12; handOff++) {
+      current.release();
+      current = nextDone(local);
+    }
+
+    assertThat(a.calls("handOff")).isEqualTo(12);
+    assertThat(a.calls("release")).isZero();
+    current.release();
+  }
+
+  @Test
+  void parkedWaiter_withNoReleaseMessage_takesAgainWhenTheHoldersKeyExpires() throws Exception {
+    FakeRedis.Driver b = redis.newDriver();
+    // A holder that dies without giving back (no renewal, no release message): its key lives 2 s.
+    redis.newDriver().take(KEYS, "dead-holder", 2_000, new Taker("dead", "dead-client")).join();
+    CompletableFuture<Lease> waiter = engine(b).acquireAsync(NAME, Duration.ofSeconds(60));
+    scheduler.runDue();
+    assertThat(b.calls("take")).isEqualTo(2);
+
+    scheduler.advance(Duration.ofMillis(1_999));
+    assertThat(b.calls("take")).isEqualTo(2); // parked until the key can have expired
+    scheduler.advance(Duration.ofMillis(2));
+
+    assertThat(done(waiter).isHeld()).isTrue();
+    assertThat(b.calls("take")).isEqualTo(3);
+  }
+
+  @Test
+  void asyncAcquire_endsAtItsDeadline_withLockTimeout_andLeavesTheHolderAlone() {
+    FakeRedis.Driver a = redis.newDriver();
+    FakeRedis.Driver b = redis.newDriver();
+    Lease held = engine(a).acquire(NAME, Duration.ZERO);
+    CompletableFuture<Lease> waiter = engine(b).acquireAsync(NAME, Duration.ofSeconds(1));
+    scheduler.runDue();
+
+    scheduler.advance(Duration.ofSeconds(1));
+
+    assertThatThrownBy(() -> waiter.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(LockTimeoutException.class);
+    assertThat(held.isHeld()).isTrue();
+    assertThat(b.calls("release")).isZero(); // its takes were answered: nothing in doubt
+    assertThat(b.calls("unwait")).isEqualTo(1); // it no longer counts among the waiters
+  }
+
+  @Test
+  void renewal_everyThirdOfTheLease_andNoneAfterRelease() {
+    FakeRedis.Driver a = redis.newDriver();
+    Lease lease =
+        engine(a, Duration.ofSeconds(3), LockListener.none()).acquire(NAME, Duration.ZERO);
+
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(a.calls("extend")).isEqualTo(1);
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(a.calls("extend")).isEqualTo(2);
+    assertThat(lease.isHeld()).isTrue();
+
+    lease.release();
+    scheduler.advance(Duration.ofSeconds(30));
+
+    assertThat(a.calls("extend")).isEqualTo(2);
+  }
+
+  @Test
+  void renewal_findingTheKeyGone_reportsTheLoss_toCallbackAndListener() {
+    FakeRedis.Driver a = redis.newDriver();
+    List<String> events = new CopyOnWriteArrayList<>();
+    Lease lease =
+        engine(
+                a,
+                Duration.ofSeconds(3),
+                new LockListener() {
+                  @Override
+                  public void lost(String name, long fencingToken) {
+                    events.add("lost " + name);
+                  }
+                })
+            .acquire(NAME, Duration.ZERO);
+    AtomicInteger callbacks = new AtomicInteger();
+    lease.onLost(callbacks::incrementAndGet);
+    redis.delete(KEYS.key());
+
+    scheduler.advance(Duration.ofSeconds(1)); // the next renewal
+
+    assertThat(lease.isHeld()).isFalse();
+    assertThat(callbacks).hasValue(1);
+    assertThat(events).containsExactly("lost " + NAME);
+  }
+
+  @Test
+  void unansweredRenewals_reportTheLoss_byTheLeaseTime() {
+    FakeRedis.Driver a = redis.newDriver();
+    Lease lease =
+        engine(a, Duration.ofSeconds(3), LockListener.none()).acquire(NAME, Duration.ZERO);
+    AtomicInteger callbacks = new AtomicInteger();
+    lease.onLost(callbacks::incrementAndGet);
+    a.hold("extend"); // Redis renews the key, but no answer ever comes back
+
+    scheduler.advance(Duration.ofMillis(2999));
+    assertThat(lease.isHeld()).isTrue();
+    scheduler.advance(Duration.ofMillis(2));
+
+    assertThat(lease.isHeld()).isFalse();
+    assertThat(callbacks).hasValue(1);
+  }
+
+  @Test
+  void close_givesBackALeaseWhoseRenewalIsInFlight() {
+    FakeRedis.Driver a = redis.newDriver();
+    LockEngine engine = engine(a, Duration.ofSeconds(3), LockListener.none());
+    engine.acquire(NAME, Duration.ZERO);
+    a.hold("extend");
+    scheduler.advance(Duration.ofSeconds(1)); // the renewal is sent; its answer is held
+    assertThat(a.calls("extend")).isEqualTo(1);
+
+    engine.close();
+
+    assertThat(a.calls("release")).isEqualTo(1);
+    assertThat(redis.get(KEYS.key())).isNull();
+  }
+}
