@@ -45,10 +45,16 @@ class ReportTest {
 
   @Test
   void json_writesUnmeasurableFiguresAsNullAndEscapesText() throws Exception {
-    assertThat(JsonReport.number(Double.NaN)).isEqualTo("null");
-    assertThat(JsonReport.number(12.345)).isEqualTo("12.3");
-    String text = JsonReport.string("a \"b\" \\ c\n\u0001");
-    assertThat(new ObjectMapper().readTree(text).asText()).isEqualTo("a \"b\" \\ c\n\u0001");
+    assertThat(JsonReport.number(Double.NaN)).isNull();
+    assertThat(JsonReport.number(Double.POSITIVE_INFINITY)).isNull();
+    assertThat(JsonReport.number(12.345)).hasToString("12.3");
+    Report report = report();
+    String library = "a \"b\" \\ c\n\u0001\b\u001b\uD83D\uDE00";
+    report.footprint.put(
+        library, new FootprintScenario.Run(1, 2, 1, 1, 3, Map.of(), 10_000, Double.NaN, 16));
+    JsonNode row = new ObjectMapper().readTree(JsonReport.render(report)).get("scenarios").get(0);
+    assertThat(row.get("library").asText()).isEqualTo(library);
+    assertThat(row.get("bytes_per_lock").isNull()).isTrue();
   }
 
   @Test
