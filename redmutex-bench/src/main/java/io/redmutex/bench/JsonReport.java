@@ -1,8 +1,17 @@
 package io.redmutex.bench;
 
-import java.util.ArrayList;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The {@code --json} report, in the schema of issue 5:
@@ -17,98 +26,112 @@ import java.util.Locale;
  *
  * For {@code contended}, {@code ops_per_sec} is acquisitions per second over all threads and the
  * latencies are the hand-off latency (release → next holder). A figure that could not be measured
- * is {@code null}. Libraries whose run failed have no row.
+ * is {@code null}. Libraries whose run failed have no row. Written with Jackson (which comes with
+ * Redisson), one scenario row per line.
  */
 final class JsonReport {
   private JsonReport() {}
 
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private static final ObjectWriter WRITER = MAPPER.writer(new OneRowPerLine());
+
   static String render(Report report) {
-    List<String> rows = new ArrayList<>();
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("redis_version", report.machine.redisVersion());
+    ArrayNode rows = root.putArray("scenarios");
     for (Scenario scenario : List.of(Scenario.UNCONTENDED, Scenario.PARALLEL)) {
       report
           .throughput(scenario)
           .forEach(
               (library, t) ->
-                  rows.add(
-                      latencyRow(
-                          scenario.id(),
-                          library,
-                          t.threads(),
-                          t.opsPerSecond(),
-                          t.p50Micros(),
-                          t.p99Micros())));
+                  latencyRow(
+                      rows.addObject(),
+                      scenario.id(),
+                      library,
+                      t.threads(),
+                      t.opsPerSecond(),
+                      t.p50Micros(),
+                      t.p99Micros()));
     }
     report.contended.forEach(
         (library, c) ->
-            rows.add(
-                latencyRow(
-                    Scenario.CONTENDED.id(),
-                    library,
-                    c.threads(),
-                    c.acquisitionsPerSecond(),
-                    c.handOffP50Micros(),
-                    c.handOffP99Micros())));
+            latencyRow(
+                rows.addObject(),
+                Scenario.CONTENDED.id(),
+                library,
+                c.threads(),
+                c.acquisitionsPerSecond(),
+                c.handOffP50Micros(),
+                c.handOffP99Micros()));
     report.footprint.forEach(
         (library, f) ->
-            rows.add(
-                "{\"name\": "
-                    + string(Scenario.FOOTPRINT.id())
-                    + ", \"library\": "
-                    + string(library)
-                    + ", \"connections\": "
-                    + f.connections()
-                    + ", \"threads\": "
-                    + f.threads()
-                    + ", \"bytes_per_lock\": "
-                    + number(f.bytesPerLock())
-                    + "}"));
-    return "{\"redis_version\": "
-        + string(report.machine.redisVersion())
-        + ", \"scenarios\": [\n  "
-        + String.join(",\n  ", rows)
-        + "\n]}\n";
+            rows.addObject()
+                .put("name", Scenario.FOOTPRINT.id())
+                .put("library", library)
+                .put("connections", f.connections())
+                .put("threads", f.threads())
+                .put("bytes_per_lock", number(f.bytesPerLock())));
+    try {
+      return WRITER.writeValueAsString(root) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e); // a tree of strings and numbers always serialises
+    }
   }
 
-  private static String latencyRow(
-      String name, String library, int threads, double ops, double p50, double p99) {
-    return "{\"name\": "
-        + string(name)
-        + ", \"library\": "
-        + string(library)
-        + ", \"threads\": "
-        + threads
-        + ", \"ops_per_sec\": "
-        + number(ops)
-        + ", \"p50_us\": "
-        + number(p50)
-        + ", \"p99_us\": "
-        + number(p99)
-        + "}";
+  private static void latencyRow(
+      ObjectNode row,
+      String name,
+      String library,
+      int threads,
+      double ops,
+      double p50,
+      double p99) {
+    row.put("name", name)
+        .put("library", library)
+        .put("threads", threads)
+        .put("ops_per_sec", number(ops))
+        .put("p50_us", number(p50))
+        .put("p99_us", number(p99));
   }
 
   /** One decimal place, or null for NaN and infinities (which JSON cannot carry). */
-  static String number(double value) {
-    return Double.isFinite(value) ? String.format(Locale.ROOT, "%.1f", value) : "null";
+  static BigDecimal number(double value) {
+    return Double.isFinite(value)
+        ? BigDecimal.valueOf(value).setScale(1, RoundingMode.HALF_UP)
+        : null;
   }
 
-  static String string(String value) {
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : value.toCharArray()) {
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
+  /**
+   * {@code {"a": 1, "b": [\n {...},\n {...}\n]}}: each element of an array on its own line (the
+   * scenario rows, for line tools), everything else on one line.
+   */
+  private static final class OneRowPerLine extends MinimalPrettyPrinter {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(": ");
     }
-    return out.append('"').toString();
+
+    @Override
+    public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(", ");
+    }
+
+    @Override
+    public void beforeArrayValues(JsonGenerator g) throws IOException {
+      g.writeRaw("\n  ");
+    }
+
+    @Override
+    public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(",\n  ");
+    }
+
+    @Override
+    public void writeEndArray(JsonGenerator g, int values) throws IOException {
+      g.writeRaw(values == 0 ? "]" : "\n]");
+    }
   }
 }

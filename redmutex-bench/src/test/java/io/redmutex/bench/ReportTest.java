@@ -45,10 +45,40 @@ class ReportTest {
 
   @Test
   void json_writesUnmeasurableFiguresAsNullAndEscapesText() throws Exception {
-    assertThat(JsonReport.number(Double.NaN)).isEqualTo("null");
-    assertThat(JsonReport.number(12.345)).isEqualTo("12.3");
-    String text = JsonReport.string("a \"b\" \\ c\n\u0001");
-    assertThat(new ObjectMapper().readTree(text).asText()).isEqualTo("a \"b\" \\ c\n\u0001");
+    assertThat(JsonReport.number(Double.NaN)).isNull();
+    assertThat(JsonReport.number(Double.POSITIVE_INFINITY)).isNull();
+    assertThat(JsonReport.number(12.345)).hasToString("12.3");
+    Report report = report();
+    String library = "a \"b\" \\ c\n\u0001\b\u001b\uD83D\uDE00";
+    report.footprint.put(
+        library, new FootprintScenario.Run(1, 2, 1, 1, 3, Map.of(), 10_000, Double.NaN, 16));
+    JsonNode row = new ObjectMapper().readTree(JsonReport.render(report)).get("scenarios").get(0);
+    assertThat(row.get("library").asText()).isEqualTo(library);
+    assertThat(row.get("bytes_per_lock").isNull()).isTrue();
+  }
+
+  @Test
+  void json_oneRowPerLine_figuresToOneDecimal() {
+    Report report = report();
+    report.uncontended.put(
+        "redmutex", new Figures.Throughput(1, 3, 1234.56, 0, 0, 0.05, Double.NaN, 0, 30, 10));
+    report.contended.put("redmutex", contended(12_345_678.9, 0));
+    report.footprint.put(
+        "q\"b\\n\n\u0001\uD83D\uDE00",
+        new FootprintScenario.Run(1, 2, 1, 1, 3, Map.of(), 10_000, 1e20, 16));
+
+    assertThat(JsonReport.render(report))
+        .isEqualTo(
+            """
+            {"redis_version": "7.0.15", "scenarios": [
+              {"name": "uncontended", "library": "redmutex", "threads": 1, \
+            "ops_per_sec": 1234.6, "p50_us": 0.1, "p99_us": null},
+              {"name": "contended", "library": "redmutex", "threads": 16, \
+            "ops_per_sec": 12345678.9, "p50_us": 100.0, "p99_us": 400.0},
+              {"name": "footprint", "library": "q\\"b\\\\n\\n\\u0001\uD83D\uDE00", \
+            "connections": 2, "threads": 3, "bytes_per_lock": 100000000000000000000.0}
+            ]}
+            """);
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.redmutex.testkit.PrintRedisLogsOnFailure;
 import io.redmutex.testkit.RedisServer;
 import io.redmutex.testkit.Timing;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,6 +99,28 @@ class InspectCommandsIT {
           .contains("\"fencingToken\": " + b.fencingToken())
           .doesNotContain("unlisted");
       assertThat(cli.stdout().split("\n")).hasSize(4); // [, two locks, ]
+    }
+  }
+
+  /** Cron and many containers run with the C locale, where Java writes '?' for non-ASCII. */
+  @Test
+  void listJson_inTheCLocale_showsNonAsciiNamesExactly() {
+    String name = "intl:caf\u00e9\uD83D\uDE00";
+    try (Lease held = mutex.acquire(name, Duration.ZERO)) {
+      Cli cli =
+          Cli.run(
+              Map.of("LC_ALL", "C", "LANG", "C"),
+              "--redis",
+              redis.uri(),
+              "list",
+              "--json",
+              "intl:*");
+
+      assertThat(cli.exitCode()).as(cli.toString()).isZero();
+      assertThat(cli.stdout())
+          .contains(
+              "{\"name\": \"intl:caf\\u00e9\\ud83d\\ude00\","
+                  + " \"key\": \"intl:caf\\u00e9\\ud83d\\ude00\", \"held\": true");
     }
   }
 
