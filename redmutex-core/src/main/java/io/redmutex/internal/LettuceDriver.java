@@ -17,7 +17,9 @@ import io.redmutex.InsufficientReplicasException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -51,6 +53,9 @@ final class LettuceDriver extends ScriptedDriver {
 
   private final PubSubLink<StatefulRedisPubSubConnection<String, String>> pubSub =
       new PubSubLink<>(this::openPubSub);
+  // Wake-up channels wanted; changed only inside pubSub's operations, which run one at a time.
+  private final Set<String> wanted = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean pubSubEvents = new AtomicBoolean(); // +switch-master for pub/sub
 
   /**
    * Connects to the master and checks it answers as one.
@@ -293,19 +298,67 @@ final class LettuceDriver extends ScriptedDriver {
 
   @Override
   public CompletableFuture<Void> subscribe(String channel) {
-    return pubSub.run(c -> c.async().subscribe(channel).toCompletableFuture());
+    return pubSub.run(
+        c -> {
+          wanted.add(channel);
+          return c.async().subscribe(channel).toCompletableFuture();
+        });
   }
 
   @Override
   public CompletableFuture<Void> unsubscribe(String channel) {
-    return pubSub.run(c -> c.async().unsubscribe(channel).toCompletableFuture());
+    return pubSub.run(
+        c -> {
+          wanted.remove(channel);
+          return c.async().unsubscribe(channel).toCompletableFuture();
+        });
   }
 
   /**
-   * Opens the pub/sub connection. Replicas get every PUBLISH too, so a subscription left on a
-   * demoted master still hears releases.
+   * On {@code +switch-master}: moves the wake-up subscriptions to a new pub/sub connection, to the
+   * master the Sentinels name now, then closes the old one. Until a Sentinel demotes the old master
+   * (about eight seconds if it is reachable; for as long as a partition lasts if not), it does not
+   * replicate from the new one, so a subscription left there would not hear releases; and its
+   * connection would only move once it broke. Confirmations wake the channels' waiters.
+   */
+  private void followMaster() {
+    CompletableFuture<StatefulRedisPubSubConnection<String, String>> old = pubSub.reopen();
+    if (old == null || closed.get()) {
+      return;
+    }
+    pubSub
+        .run(
+            c -> {
+              String[] channels = wanted.toArray(String[]::new);
+              return channels.length == 0
+                  ? CompletableFuture.completedFuture(null)
+                  : c.async().subscribe(channels).toCompletableFuture();
+            })
+        .whenComplete(
+            (ok, error) -> {
+              old.thenAccept(StatefulRedisPubSubConnection::closeAsync);
+              if (error != null) {
+                log.warn(
+                    "redmutex: cannot move the wake-up subscriptions to the new master; waiters"
+                        + " fall back to timed retries: {}",
+                    Failures.rootMessage(error));
+              } else {
+                log.info(
+                    "redmutex: moved the wake-up subscriptions to the master after a failover");
+              }
+            });
+  }
+
+  /**
+   * Opens the pub/sub connection, to the master the Sentinels name. Replicas get every PUBLISH too,
+   * so a subscription left on a demoted master still hears releases once it replicates from the new
+   * one; before that, {@link #followMaster} moves it. The first open with Sentinels also starts
+   * listening for {@code +switch-master} for it (closed with the client).
    */
   private CompletableFuture<StatefulRedisPubSubConnection<String, String>> openPubSub() {
+    if (sentinel && pubSubEvents.compareAndSet(false, true)) {
+      new SentinelEvents(client, uri, this::followMaster);
+    }
     CompletableFuture<StatefulRedisPubSubConnection<String, String>> opened =
         client
             .connectPubSubAsync(StringCodec.UTF8, uri)

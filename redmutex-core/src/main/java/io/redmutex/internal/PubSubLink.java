@@ -63,6 +63,18 @@ final class PubSubLink<C> {
     return connection.isCompletedExceptionally() || !usable.test(connection.join());
   }
 
+  /**
+   * Opens a new connection for the operations from now on (they queue until it is open) and returns
+   * the one it replaces, for the caller to close; null, opening nothing, if none was asked for yet.
+   */
+  synchronized CompletableFuture<C> reopen() {
+    CompletableFuture<C> old = connection;
+    if (old != null) {
+      connection = open();
+    }
+    return old;
+  }
+
   /** Closes the connection once it is open, if it was ever asked for. */
   synchronized void close(Consumer<C> closer) {
     if (connection != null) {
