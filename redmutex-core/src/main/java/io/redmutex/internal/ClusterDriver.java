@@ -10,6 +10,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
@@ -17,8 +18,14 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -30,6 +37,15 @@ import org.slf4j.LoggerFactory;
  * in the lock key's slot, so each script runs on one node, routed by its first key. Releases are
  * announced with sharded pub/sub ({@code SPUBLISH}, heard with {@code SSUBSCRIBE} on the slot's
  * master) on Redis 7 and later, and with classic cluster-wide {@code PUBLISH} before.
+ *
+ * <p>Wake-up subscriptions follow the topology. Classic ones live on one pub/sub connection that
+ * Lettuce moves to another node when its node fails, subscribing again there. Sharded ones live on
+ * the slot master's own node connection, which only ever reconnects to that node: so every {@link
+ * #WATCH_PERIOD} each is checked against the topology as the client last read it, and one whose
+ * slot has a new master, that the server dropped ({@code SUNSUBSCRIBE}, when a slot moves away from
+ * a live node) or whose {@code SSUBSCRIBE} failed is sent again, to the slot's master as it is now;
+ * when its node is unreachable, the topology is read again (a replica may have taken over). Each
+ * confirmation wakes the channel's waiters, since a release may have been missed meanwhile.
  */
 final class ClusterDriver extends ScriptedDriver {
   private static final Logger log = LoggerFactory.getLogger(ClusterDriver.class);
@@ -44,6 +60,31 @@ final class ClusterDriver extends ScriptedDriver {
   private final PubSubLink<StatefulRedisClusterPubSubConnection<String, String>> pubSub =
       new PubSubLink<>(this::openPubSub);
   private final AtomicBoolean refreshing = new AtomicBoolean();
+
+  /** How often sharded subscriptions are checked against the topology. */
+  static final Duration WATCH_PERIOD = Duration.ofSeconds(1);
+
+  /**
+   * Sharded subscriptions wanted, by channel. Changed only inside {@link PubSubLink#run} operations
+   * of {@link #pubSub}, which run one at a time, in call order.
+   */
+  private final Map<String, Shard> shards = new ConcurrentHashMap<>();
+
+  private final Map<String, PubSubLink<StatefulRedisPubSubConnection<String, String>>> nodeLinks =
+      new HashMap<>(); // guarded by itself
+  private final Future<?> watch; // null unless sharded
+  private volatile boolean closed;
+
+  /** One sharded subscription: the node its SSUBSCRIBE went to, and whether to send it again. */
+  private static final class Shard {
+    final String nodeId; // null: no master served the slot
+    volatile boolean broken;
+
+    Shard(String nodeId) {
+      this.nodeId = nodeId;
+      this.broken = nodeId == null;
+    }
+  }
 
   ClusterDriver(List<RedisURI> seeds, Duration commandTimeout, ClientResources own) {
     this.seeds = seeds;
@@ -81,6 +122,16 @@ final class ClusterDriver extends ScriptedDriver {
       throw Failures.connectFailure(describe(), e);
     }
     this.scripts = new LockScripts(() -> commands, sharded);
+    if (sharded) {
+      // Lettuce's event executors (netty's, a ScheduledExecutorService): no thread of our own.
+      ScheduledExecutorService executors = resources.eventExecutorGroup();
+      long period = WATCH_PERIOD.toMillis();
+      this.watch =
+          executors.scheduleWithFixedDelay(
+              this::checkShards, period, period, TimeUnit.MILLISECONDS);
+    } else {
+      this.watch = null;
+    }
   }
 
   /**
@@ -91,15 +142,27 @@ final class ClusterDriver extends ScriptedDriver {
   <T> CompletableFuture<T> watched(CompletableFuture<T> operation) {
     operation.whenComplete(
         (value, error) -> {
-          if (error != null
-              && Failures.isTransient(error)
-              && refreshing.compareAndSet(false, true)) {
-            client
-                .refreshPartitionsAsync()
-                .whenComplete((done, refreshError) -> refreshing.set(false));
+          if (error != null && Failures.isTransient(error)) {
+            refreshTopology();
           }
         });
     return operation;
+  }
+
+  /**
+   * Reads the topology again, unless a refresh is under way; sharded subscriptions follow it at
+   * their next check.
+   */
+  private void refreshTopology() {
+    if (closed || !refreshing.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      client.refreshPartitionsAsync().whenComplete((done, refreshError) -> refreshing.set(false));
+    } catch (RuntimeException e) {
+      refreshing.set(false);
+      log.debug("redmutex: cannot refresh the topology of {}: {}", describe(), e.toString());
+    }
   }
 
   @Override
@@ -107,19 +170,16 @@ final class ClusterDriver extends ScriptedDriver {
     return scripts;
   }
 
-  @Override
-  public CompletableFuture<Long> subscribers(String channel) {
-    if (!sharded) {
-      return commands
-          .pubsubNumsub(channel)
-          .toCompletableFuture()
+  /** {@code PUBSUB NUMSUB channel} on one node: the clients subscribed there. */
+  private CompletableFuture<Long> numsub(String nodeId, String channel) {
+    try {
+      return connection
+          .getConnectionAsync(nodeId)
+          .thenCompose(node -> node.async().pubsubNumsub(channel).toCompletableFuture())
           .thenApply(counts -> counts.getOrDefault(channel, 0L));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    RedisClusterNode master = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
-    return connection
-        .getConnectionAsync(master.getNodeId())
-        .thenCompose(node -> node.async().pubsubShardNumsub(channel).toCompletableFuture())
-        .thenApply(counts -> counts.getOrDefault(channel, 0L));
   }
 
   @Override
@@ -130,37 +190,134 @@ final class ClusterDriver extends ScriptedDriver {
   @Override
   public CompletableFuture<Void> subscribe(String channel) {
     return pubSub.run(
-        c ->
-            sharded
-                ? onSlotMaster(c, channel, n -> n.async().ssubscribe(channel))
-                : c.async().subscribe(channel).toCompletableFuture());
+        c -> sharded ? ssubscribe(c, channel) : c.async().subscribe(channel).toCompletableFuture());
   }
 
   @Override
   public CompletableFuture<Void> unsubscribe(String channel) {
     return pubSub.run(
-        c ->
-            sharded
-                ? onSlotMaster(c, channel, n -> n.async().sunsubscribe(channel))
-                : c.async().unsubscribe(channel).toCompletableFuture());
+        c -> {
+          if (!sharded) {
+            return c.async().unsubscribe(channel).toCompletableFuture();
+          }
+          Shard shard = shards.remove(channel);
+          if (shard == null || shard.nodeId == null) {
+            return CompletableFuture.completedFuture(null);
+          }
+          return onNode(c, shard.nodeId, n -> n.async().sunsubscribe(channel));
+        });
   }
 
   /**
-   * Runs {@code op} on the pub/sub connection to the master of the channel's slot as it is now.
-   * After a failover, later subscriptions go to the new master; until then the waiters' timed
-   * retries cover.
+   * Sends {@code SSUBSCRIBE} to the master of the channel's slot as it is now, and records where it
+   * went. When none serves the slot, or the command fails, the subscription is marked for sending
+   * again, at the next check.
    */
-  private static CompletableFuture<Void> onSlotMaster(
-      StatefulRedisClusterPubSubConnection<String, String> c,
-      String channel,
-      Function<StatefulRedisPubSubConnection<String, String>, RedisFuture<Void>> op) {
-    RedisClusterNode master = c.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
+  private CompletableFuture<Void> ssubscribe(
+      StatefulRedisClusterPubSubConnection<String, String> c, String channel) {
+    RedisClusterNode master = masterOf(c.getPartitions(), channel);
+    Shard shard = new Shard(master == null ? null : master.getNodeId());
+    shards.put(channel, shard);
     if (master == null) {
-      return CompletableFuture.failedFuture(
-          new IllegalStateException("no master serves the slot of " + channel));
+      refreshTopology();
+      return CompletableFuture.failedFuture(noMaster(channel));
     }
-    return c.getConnectionAsync(master.getNodeId())
-        .thenCompose(node -> op.apply(node).toCompletableFuture());
+    CompletableFuture<Void> sent = onNode(c, shard.nodeId, n -> n.async().ssubscribe(channel));
+    sent.whenComplete(
+        (ok, error) -> {
+          if (error != null) {
+            shard.broken = true;
+          }
+        });
+    return sent;
+  }
+
+  /** Checks the sharded subscriptions against the topology (see the class comment). */
+  private void checkShards() {
+    try {
+      if (!closed && !shards.isEmpty()) {
+        pubSub.run(this::repairShards);
+      }
+    } catch (RuntimeException e) {
+      log.debug("redmutex: cannot check the wake-up subscriptions: {}", e.toString());
+    }
+  }
+
+  private CompletableFuture<Void> repairShards(
+      StatefulRedisClusterPubSubConnection<String, String> c) {
+    Partitions partitions = c.getPartitions();
+    boolean refresh = false;
+    for (Map.Entry<String, Shard> entry : shards.entrySet()) {
+      String channel = entry.getKey();
+      Shard shard = entry.getValue();
+      RedisClusterNode master = masterOf(partitions, channel);
+      if (master == null) {
+        refresh = true;
+        continue;
+      }
+      boolean moved = !master.getNodeId().equals(shard.nodeId);
+      if (moved || shard.broken) {
+        if (moved && shard.nodeId != null) {
+          log.info(
+              "redmutex: the slot of wake-up channel '{}' moved to {}; subscribing there",
+              channel,
+              master.getUri());
+          if (!nodeLink(c, shard.nodeId).isBroken()) {
+            onNode(c, shard.nodeId, n -> n.async().sunsubscribe(channel));
+          }
+        }
+        ssubscribe(c, channel);
+      } else if (nodeLink(c, shard.nodeId).isBroken()) {
+        refresh = true; // its node is unreachable: perhaps a replica took over
+      }
+    }
+    if (refresh) {
+      refreshTopology();
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** The server dropped a sharded subscription (its slot moved): send it again where it is now. */
+  private void sunsubscribed(RedisClusterNode node, String channel) {
+    Shard shard = shards.get(channel);
+    if (shard != null && (node == null || node.getNodeId().equals(shard.nodeId))) {
+      shard.broken = true;
+      refreshTopology();
+      checkShards();
+    }
+  }
+
+  /**
+   * Runs {@code op} on the pub/sub connection to node {@code nodeId}, in call order with the other
+   * operations on that node.
+   */
+  private CompletableFuture<Void> onNode(
+      StatefulRedisClusterPubSubConnection<String, String> c,
+      String nodeId,
+      Function<StatefulRedisPubSubConnection<String, String>, RedisFuture<Void>> op) {
+    return nodeLink(c, nodeId).run(node -> op.apply(node).toCompletableFuture());
+  }
+
+  private PubSubLink<StatefulRedisPubSubConnection<String, String>> nodeLink(
+      StatefulRedisClusterPubSubConnection<String, String> c, String nodeId) {
+    synchronized (nodeLinks) {
+      // Lettuce keeps one connection per node; asked again when ours is down, it may give a
+      // new one (e.g. after closing a stale one).
+      return nodeLinks.computeIfAbsent(
+          nodeId,
+          id ->
+              new PubSubLink<>(
+                  () -> c.getConnectionAsync(id), StatefulRedisPubSubConnection::isOpen));
+    }
+  }
+
+  private static RedisClusterNode masterOf(Partitions partitions, String channel) {
+    return partitions == null ? null : partitions.getMasterBySlot(SlotHash.getSlot(channel));
+  }
+
+  private static IllegalStateException noMaster(String channel) {
+    return new IllegalStateException(
+        "no master serves slot " + SlotHash.getSlot(channel) + " of channel '" + channel + "'");
   }
 
   private CompletableFuture<StatefulRedisClusterPubSubConnection<String, String>> openPubSub() {
@@ -191,6 +348,11 @@ final class ClusterDriver extends ScriptedDriver {
                     public void ssubscribed(RedisClusterNode node, String channel, long count) {
                       wakeUp(channel);
                     }
+
+                    @Override
+                    public void sunsubscribed(RedisClusterNode node, String channel, long count) {
+                      ClusterDriver.this.sunsubscribed(node, channel);
+                    }
                   });
               return c;
             });
@@ -204,6 +366,10 @@ final class ClusterDriver extends ScriptedDriver {
 
   @Override
   public void close() {
+    closed = true;
+    if (watch != null) {
+      watch.cancel(false);
+    }
     pubSub.close(StatefulRedisClusterPubSubConnection::closeAsync);
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

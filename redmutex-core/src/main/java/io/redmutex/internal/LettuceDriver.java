@@ -16,7 +16,9 @@ import io.lettuce.core.resource.ClientResources;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -49,6 +51,8 @@ final class LettuceDriver extends ScriptedDriver {
 
   private final PubSubLink<StatefulRedisPubSubConnection<String, String>> pubSub =
       new PubSubLink<>(this::openPubSub);
+  // Wake-up channels wanted; changed only inside pubSub's operations, which run one at a time.
+  private final Set<String> wanted = ConcurrentHashMap.newKeySet();
 
   /**
    * Connects to the master and checks it answers as one.
@@ -81,7 +85,15 @@ final class LettuceDriver extends ScriptedDriver {
     this.commands = connection.async();
     this.scripts = new LockScripts(() -> commands, false);
     this.sentinelEvents =
-        sentinel ? new SentinelEvents(client, uri, () -> refreshMaster("+switch-master")) : null;
+        sentinel
+            ? new SentinelEvents(
+                client,
+                uri,
+                () -> {
+                  refreshMaster("+switch-master");
+                  followMaster();
+                })
+            : null;
   }
 
   /**
@@ -183,31 +195,67 @@ final class LettuceDriver extends ScriptedDriver {
   }
 
   @Override
-  public CompletableFuture<Long> subscribers(String channel) {
-    return commands
-        .pubsubNumsub(channel)
-        .toCompletableFuture()
-        .thenApply(counts -> counts.getOrDefault(channel, 0L));
-  }
-
-  @Override
   public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
     return KeyScan.strings(commands, pattern, limit);
   }
 
   @Override
   public CompletableFuture<Void> subscribe(String channel) {
-    return pubSub.run(c -> c.async().subscribe(channel).toCompletableFuture());
+    return pubSub.run(
+        c -> {
+          wanted.add(channel);
+          return c.async().subscribe(channel).toCompletableFuture();
+        });
   }
 
   @Override
   public CompletableFuture<Void> unsubscribe(String channel) {
-    return pubSub.run(c -> c.async().unsubscribe(channel).toCompletableFuture());
+    return pubSub.run(
+        c -> {
+          wanted.remove(channel);
+          return c.async().unsubscribe(channel).toCompletableFuture();
+        });
   }
 
   /**
-   * Opens the pub/sub connection. Replicas get every PUBLISH too, so a subscription left on a
-   * demoted master still hears releases.
+   * On {@code +switch-master}: moves the wake-up subscriptions to a new pub/sub connection, to the
+   * master the Sentinels name now, then closes the old one. Until a Sentinel demotes the old master
+   * (about eight seconds if it is reachable; for as long as a partition lasts if not), it does not
+   * replicate from the new one, so a subscription left there would not hear releases; and its
+   * connection would only move once it broke. Confirmations wake the channels' waiters.
+   */
+  private void followMaster() {
+    CompletableFuture<StatefulRedisPubSubConnection<String, String>> old = pubSub.reopen();
+    if (old == null || closed.get()) {
+      return;
+    }
+    pubSub
+        .run(
+            c -> {
+              String[] channels = wanted.toArray(String[]::new);
+              return channels.length == 0
+                  ? CompletableFuture.completedFuture(null)
+                  : c.async().subscribe(channels).toCompletableFuture();
+            })
+        .whenComplete(
+            (ok, error) -> {
+              old.thenAccept(StatefulRedisPubSubConnection::closeAsync);
+              if (error != null) {
+                log.warn(
+                    "redmutex: cannot move the wake-up subscriptions to the new master; waiters"
+                        + " fall back to timed retries: {}",
+                    Failures.rootMessage(error));
+              } else {
+                log.info(
+                    "redmutex: moved the wake-up subscriptions to the master after a failover");
+              }
+            });
+  }
+
+  /**
+   * Opens the pub/sub connection, to the master the Sentinels name. Replicas get every PUBLISH too,
+   * so a subscription left on a demoted master still hears releases once it replicates from the new
+   * one; before that, {@link #followMaster} moves it on {@code +switch-master}.
    */
   private CompletableFuture<StatefulRedisPubSubConnection<String, String>> openPubSub() {
     CompletableFuture<StatefulRedisPubSubConnection<String, String>> opened =

@@ -49,9 +49,6 @@ public interface LockDriver extends AutoCloseable {
    */
   CompletableFuture<String> breakLock(LockKeys keys, String owner);
 
-  /** How many clients are subscribed to {@code channel}. */
-  CompletableFuture<Long> subscribers(String channel);
-
   /**
    * Keys of type string matching {@code pattern}, found with SCAN (never KEYS), at most {@code
    * limit}.

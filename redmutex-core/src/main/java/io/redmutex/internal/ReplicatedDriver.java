@@ -123,11 +123,6 @@ final class ReplicatedDriver implements LockDriver {
   }
 
   @Override
-  public CompletableFuture<Long> subscribers(String channel) {
-    return base.subscribers(channel);
-  }
-
-  @Override
   public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
     return base.scanStrings(pattern, limit);
   }

@@ -33,7 +33,8 @@ final class WakeUps {
   /** One lock name's subscription, shared by its local waiters. */
   static final class Channel {
     private final String name;
-    private final CompletableFuture<Void> subscribed;
+    // Replaced by WakeUps.join when it failed: a later join subscribes again.
+    private volatile CompletableFuture<Void> subscribed; // written with WakeUps.this held
     private final ArrayDeque<Acquisition> parked = new ArrayDeque<>(); // guarded by this
     private int users; // guarded by WakeUps.this
     private long releases; // guarded by this
@@ -170,15 +171,31 @@ final class WakeUps {
     driver.onWakeUp(this::announced);
   }
 
-  /** Joins (or opens) the subscription to {@code channel}; pair with {@link #leave}. */
+  /**
+   * Joins (or opens) the subscription to {@code channel}; pair with {@link #leave}. A subscription
+   * that failed (a node was down, a command timed out) is sent again: while a lock stays contended
+   * its channel is never left, so without this its waiters would only ever wake by their timers.
+   * The drivers wake the channel's waiters when the new subscription is confirmed.
+   */
   synchronized Channel join(String channel) {
     Channel c = channels.get(channel);
     if (c == null) {
-      c = new Channel(channel, driver.subscribe(channel), clock);
+      c = new Channel(channel, subscribe(channel), clock);
       channels.put(channel, c);
+    } else if (c.subscribed.isCompletedExceptionally()) {
+      c.subscribed = subscribe(channel);
     }
     c.users++;
     return c;
+  }
+
+  /** The driver's subscription; one that throws fails the future instead (waiters still retry). */
+  private CompletableFuture<Void> subscribe(String channel) {
+    try {
+      return driver.subscribe(channel);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /**
@@ -187,7 +204,8 @@ final class WakeUps {
    */
   synchronized Channel joinIfSubscribed(String channel) {
     Channel c = channels.get(channel);
-    if (c == null || !c.subscribed.isDone() || c.subscribed.isCompletedExceptionally()) {
+    CompletableFuture<Void> subscribed = c == null ? null : c.subscribed;
+    if (subscribed == null || !subscribed.isDone() || subscribed.isCompletedExceptionally()) {
       return null;
     }
     c.users++;
@@ -201,9 +219,10 @@ final class WakeUps {
 
   synchronized void leave(Channel c) {
     if (--c.users == 0 && channels.remove(c.name, c)) {
-      driver.unsubscribe(c.name);
+      // Best effort: an unsubscription that cannot be sent leaves at most stray wake-ups.
+      Failures.call(() -> driver.unsubscribe(c.name));
       // No acquire of this client waits any more: other clients' hand-offs need not yield to it.
-      driver.unwait(LockKeys.waitersKeyOfChannel(c.name), clientId);
+      Failures.call(() -> driver.unwait(LockKeys.waitersKeyOfChannel(c.name), clientId));
     }
   }
 

@@ -105,11 +105,6 @@ public final class CountingDriver implements LockDriver {
   }
 
   @Override
-  public CompletableFuture<Long> subscribers(String channel) {
-    return real.subscribers(channel);
-  }
-
-  @Override
   public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
     return real.scanStrings(pattern, limit);
   }

@@ -222,11 +222,6 @@ final class FakeRedis {
     }
 
     @Override
-    public CompletableFuture<Long> subscribers(String channel) {
-      throw new UnsupportedOperationException("not scripted");
-    }
-
-    @Override
     public CompletableFuture<java.util.List<String>> scanStrings(String pattern, int limit) {
       throw new UnsupportedOperationException("not scripted");
     }

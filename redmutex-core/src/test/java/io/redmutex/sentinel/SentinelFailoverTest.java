@@ -88,6 +88,116 @@ class SentinelFailoverTest {
     }
   }
 
+  /**
+   * After a failover, a release wakes a waiter that subscribed before it: its pub/sub connection
+   * reconnects to the master the Sentinels name (subscribing again, which wakes it). Without a
+   * wake-up the waiter would retry only when the holder's key could have expired: never before the
+   * lease time after the holder took the lock, since renewals push the expiry later. Getting the
+   * lock before then proves it was woken.
+   */
+  @Test
+  void afterFailover_aRelease_wakesAWaiterThatSubscribedBefore_longBeforeTheLeaseCouldRunOut()
+      throws Exception {
+    releaseWakesAWaiterAcross(
+        () -> {
+          group.killMaster();
+          group.awaitFailover(scaled(Duration.ofSeconds(30)));
+        });
+  }
+
+  /**
+   * The same when the old master lives on and becomes a replica: a subscription left on it would
+   * still hear releases (a replica gets every PUBLISH of its master, scripts' included), and if it
+   * is dropped the pub/sub connection reconnects to the new master.
+   */
+  @Test
+  void afterAFailoverThatKeepsTheOldMaster_aRelease_wakesAWaiterThatSubscribedBefore()
+      throws Exception {
+    releaseWakesAWaiterAcross(() -> group.failover());
+  }
+
+  /**
+   * Right after {@code +switch-master} the old master may live on, still a master, for seconds (a
+   * Sentinel demotes a reachable one after four hello periods, 8 s; an unreachable one only when
+   * the partition heals): it does not replicate from the new master, so a subscription left there
+   * hears no release made on the new one. The waiter's subscription moves to the new master before
+   * the old one is demoted.
+   */
+  @Test
+  void onSwitchMaster_theWakeUpSubscriptionMovesToTheNewMaster_beforeTheOldOneIsDemoted()
+      throws Exception {
+    Duration leaseTime = Duration.ofSeconds(20);
+    try (RedMutex holder = client(leaseTime);
+        RedMutex waiter = client(leaseTime)) {
+      Lease held = holder.acquire("moving", Duration.ZERO);
+      group.master().command("WAIT", "2", "2000");
+      CompletableFuture<Lease> waiting = waiter.acquireAsync("moving", Duration.ofSeconds(60));
+      await()
+          .ignoreExceptionsInstanceOf(RedisUnavailableException.class)
+          .until(() -> waiter.inspect("moving").waitingClients() > 0);
+      RedisServer old = group.master();
+      String channel = old.command("PUBSUB", "CHANNELS", "*moving*");
+      channel = channel.substring(1, channel.length() - 1); // "[name]"
+
+      RedisServer sentinel = group.sentinels().get(0);
+      sentinel.command("SENTINEL", "FAILOVER", group.masterName());
+      RedisServer promoted =
+          await()
+              .atMost(scaled(Duration.ofSeconds(20)))
+              .until(() -> namedMaster(sentinel), m -> m != null && m.port() != old.port());
+      String subscribedChannel = channel;
+      await()
+          .atMost(scaled(Duration.ofSeconds(20)))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> !promoted.command("PUBSUB", "NUMSUB", subscribedChannel).endsWith(" 0]"));
+      assertThat(old.command("ROLE")).as("the old master, not yet demoted").startsWith("[master");
+
+      held.release();
+      Lease lease = waiting.get(60, TimeUnit.SECONDS);
+      assertThat(lease.fencingToken()).isGreaterThan(held.fencingToken());
+      lease.release();
+    }
+  }
+
+  /** The master a Sentinel names now, or null if it names none of the group's nodes. */
+  private RedisServer namedMaster(RedisServer sentinel) {
+    String address = sentinel.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", group.masterName());
+    return group.nodes().stream()
+        .filter(n -> address != null && address.endsWith(", " + n.port() + "]"))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private void releaseWakesAWaiterAcross(Runnable failover) throws Exception {
+    Duration leaseTime = Duration.ofSeconds(20);
+    try (RedMutex holder = client(leaseTime);
+        RedMutex waiter = client(leaseTime)) {
+      long takenAt = System.nanoTime();
+      Lease held = holder.acquire("woken", Duration.ZERO);
+      group.master().command("WAIT", "2", "2000");
+      CompletableFuture<Lease> waiting = waiter.acquireAsync("woken", Duration.ofSeconds(60));
+      await()
+          .ignoreExceptionsInstanceOf(RedisUnavailableException.class)
+          .until(() -> waiter.inspect("woken").waitingClients() > 0);
+
+      failover.run();
+      assertThat(waiting).isNotDone();
+      long releasedAt = System.nanoTime();
+      held.release(); // on the new master, where the key survived
+
+      Lease lease = waiting.get(60, TimeUnit.SECONDS);
+      long gotAt = System.nanoTime();
+      assertThat(Duration.ofNanos(gotAt - takenAt))
+          .as(
+              "from the holder's take to the waiter's lease (release to lease: %s ms); the"
+                  + " holder's key could not expire before %s",
+              TimeUnit.NANOSECONDS.toMillis(gotAt - releasedAt), leaseTime)
+          .isLessThan(leaseTime);
+      assertThat(lease.fencingToken()).isGreaterThan(held.fencingToken());
+      lease.release();
+    }
+  }
+
   @Test
   void lease_whoseKeyDidNotSurviveTheFailover_isReportedLost_beforeItsLeaseTimePasses() {
     // Renewal every 10 s. Found lost by the first renewal on the new master, not by running out

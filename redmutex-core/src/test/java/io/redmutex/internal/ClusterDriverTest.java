@@ -1,0 +1,117 @@
+package io.redmutex.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lettuce.core.cluster.SlotHash;
+import io.redmutex.testkit.PrintRedisLogsOnFailure;
+import io.redmutex.testkit.RedisBinary;
+import io.redmutex.testkit.RedisClusterNodes;
+import io.redmutex.testkit.RedisServer;
+import io.redmutex.testkit.Timing;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The cluster driver's wake-up subscriptions and subscriber counts when the slots move. */
+@ExtendWith(PrintRedisLogsOnFailure.class)
+class ClusterDriverTest {
+  private static final Duration WAIT = Timing.scaled(Duration.ofSeconds(15));
+
+  private RedisClusterNodes cluster;
+  private ClusterDriver driver;
+  private final BlockingQueue<String> wakeUps = new LinkedBlockingQueue<>();
+
+  @BeforeEach
+  void start() {
+    cluster = RedisClusterNodes.start();
+    driver = new ClusterDriver(cluster.seedUris(), Duration.ofMillis(500), null);
+    driver.onWakeUp(wakeUps::add);
+  }
+
+  @AfterEach
+  void stop() {
+    try {
+      driver.close();
+    } finally {
+      cluster.close();
+    }
+  }
+
+  /**
+   * Redis 7 drops the sharded subscriptions of a master that becomes a replica; and its node
+   * connection would never follow the slot anyway. The subscription must end up on the new master,
+   * and its confirmation must wake the channel's waiters (a release may have been missed).
+   */
+  @Test
+  void shardedSubscription_movesToTheSlotsNewMaster_afterAManualFailover_andWakesItsWaiters()
+      throws Exception {
+    assumeThat(RedisBinary.find().majorVersion()).as("sharded pub/sub").isGreaterThanOrEqualTo(7);
+    String channel = "{moving}:wake";
+    driver.subscribe(channel).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(wakeUps.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(channel);
+    RedisServer master = cluster.masterFor(channel);
+    assertThat(master.command("SPUBLISH", channel, "probe")).isEqualTo("1");
+
+    RedisServer replica = replicaOf(master);
+    replica.command("CLUSTER", "FAILOVER");
+    await().atMost(WAIT).until(() -> cluster.masterFor(channel).port() == replica.port());
+    wakeUps.clear();
+
+    // SPUBLISH counts the subscribers on the node it runs on: ours must be there.
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> "1".equals(replica.command("SPUBLISH", channel, "probe")));
+    assertThat(wakeUps).contains(channel);
+  }
+
+  /**
+   * With no master for a slot (all nodes forgot it), the driver's futures fail with a message that
+   * says so; nothing throws (it used to be a NullPointerException).
+   */
+  @Test
+  void noMasterForTheSlot_failsTheFutures_withAClearMessage_insteadOfThrowing() {
+    assumeThat(RedisBinary.find().majorVersion())
+        .as("slot-routed pub/sub")
+        .isGreaterThanOrEqualTo(7);
+    String channel = "{orphan}:wake";
+    String slot = Integer.toString(SlotHash.getSlot(channel));
+    for (RedisServer node : cluster.nodes()) {
+      try {
+        node.command("CLUSTER", "DELSLOTS", slot);
+      } catch (RuntimeException e) {
+        // a node that already forgot it
+      }
+    }
+    // A command in that slot answers CLUSTERDOWN, which makes the driver read the topology again.
+    driver
+        .take(LockKeys.of("", "orphan"), "token", 10_000, new Taker("test", "test-client"))
+        .handle((r, e) -> null);
+
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () ->
+                assertThat(driver.subscribe(channel))
+                    .failsWithin(WAIT)
+                    .withThrowableThat()
+                    .havingRootCause()
+                    .isInstanceOf(IllegalStateException.class)
+                    .withMessageContaining("no master serves slot " + slot));
+  }
+
+  private RedisServer replicaOf(RedisServer master) {
+    return cluster.replicas().stream()
+        .filter(r -> r.command("ROLE").contains(", " + master.port() + ","))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no replica of " + master));
+  }
+}
