@@ -2,6 +2,7 @@ package io.redmutex.internal;
 
 import io.redmutex.Lease;
 import io.redmutex.LockLostException;
+import io.redmutex.RedisUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -244,30 +245,49 @@ final class DefaultLease implements Lease {
   @Override
   public void release() {
     State before;
+    boolean expired;
     synchronized (this) {
       before = state;
       if (before == State.RELEASED) {
         return;
       }
       state = State.RELEASED;
+      expired = engine.clock().nanoTime() - expiresAtNanos >= 0;
     }
     // Renewal stops before the release is sent, whatever happens next.
     engine.renewer().cancel(this);
     engine.notHolding(this, false);
-    boolean deleted = engine.handOff().giveBack(this);
-    if (before == State.HELD && !deleted) {
-      log.warn(
-          "redmutex: lock '{}' (fencing token {}) was lost before release", name(), fencingToken);
-      engine.lost(this);
-      lostCallbacks.forEach(this::runCallback);
-      lostCallbacks.clear();
+    if (before == State.LOST) {
+      // Found lost already (and told): the key is someone else's business now; never touch it.
+      throw lostException("released, but it had been lost before");
     }
-    if (before == State.LOST || !deleted) {
+    boolean deleted;
+    try {
+      deleted = engine.handOff().giveBack(this);
+    } catch (RedisUnavailableException e) {
+      if (!expired) {
+        throw e;
+      }
+      // Its lease time had passed unconfirmed: the loss is the news, not the unreachable server.
+      reportLostAtRelease();
+      throw lostException("released after its lease time passed without a renewal", e);
+    }
+    if (!deleted) {
+      reportLostAtRelease();
       // Nothing was deleted, so nothing was announced: waiters here must not wait for it.
       engine.wakeUps().announceLocally(keys.channel());
       throw lostException("released, but it had been lost before");
     }
     engine.released(this, Duration.ofNanos(engine.clock().nanoTime() - acquiredAtNanos));
+  }
+
+  /** A loss found only by the release: told to the listener and the callbacks, once. */
+  private void reportLostAtRelease() {
+    log.warn(
+        "redmutex: lock '{}' (fencing token {}) was lost before release", name(), fencingToken);
+    engine.lost(this);
+    lostCallbacks.forEach(this::runCallback);
+    lostCallbacks.clear();
   }
 
   /** Stops renewal without a round trip, for {@code RedMutex.close()}; returns whether held. */
@@ -282,6 +302,12 @@ final class DefaultLease implements Lease {
   @Override
   public void close() {
     release();
+  }
+
+  private LockLostException lostException(String what, Throwable cause) {
+    LockLostException e = lostException(what);
+    e.initCause(cause);
+    return e;
   }
 
   private LockLostException lostException(String what) {

@@ -2,9 +2,7 @@ package io.redmutex.internal;
 
 import io.redmutex.InsufficientReplicasException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,13 +14,14 @@ import org.slf4j.LoggerFactory;
  * Hand-offs are off: each acquisition needs its own {@code WAIT}. Everything else goes to the
  * driver it wraps.
  */
-final class ReplicatedDriver implements LockDriver {
+final class ReplicatedDriver extends ForwardingDriver {
   private static final Logger log = LoggerFactory.getLogger(ReplicatedDriver.class);
 
   private final LettuceDriver base;
   private final ReplicatedWrites replicated;
 
   ReplicatedDriver(LettuceDriver base, int replicas, Duration timeout) {
+    super(base);
     this.base = base;
     this.replicated = new ReplicatedWrites(base::connectMaster, replicas, timeout);
   }
@@ -108,48 +107,8 @@ final class ReplicatedDriver implements LockDriver {
   }
 
   @Override
-  public CompletableFuture<Boolean> unwait(String waitersKey, String clientId) {
-    return base.unwait(waitersKey, clientId);
-  }
-
-  @Override
-  public CompletableFuture<List<Object>> inspect(LockKeys keys) {
-    return base.inspect(keys);
-  }
-
-  @Override
-  public CompletableFuture<String> breakLock(LockKeys keys, String owner) {
-    return base.breakLock(keys, owner);
-  }
-
-  @Override
-  public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
-    return base.scanStrings(pattern, limit);
-  }
-
-  @Override
-  public CompletableFuture<Void> subscribe(String channel) {
-    return base.subscribe(channel);
-  }
-
-  @Override
-  public CompletableFuture<Void> unsubscribe(String channel) {
-    return base.unsubscribe(channel);
-  }
-
-  @Override
-  public void onWakeUp(Consumer<String> channelConsumer) {
-    base.onWakeUp(channelConsumer);
-  }
-
-  @Override
-  public String describe() {
-    return base.describe();
-  }
-
-  @Override
   public void close() {
     replicated.close();
-    base.close();
+    super.close();
   }
 }

@@ -5,14 +5,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
  * Passes every call to a real driver and counts the scripts one client sends, by operation: what
  * this client caused, nothing else.
  */
-public final class CountingDriver implements LockDriver {
+public final class CountingDriver extends ForwardingDriver {
 
   /** Scripts sent, by operation ({@code take}, {@code handOff}, {@code release}, ...). */
   public static final class Calls {
@@ -38,6 +37,7 @@ public final class CountingDriver implements LockDriver {
       new ConcurrentHashMap<>();
 
   public CountingDriver(LockDriver real, Calls calls) {
+    super(real);
     this.real = real;
     this.calls = calls;
   }
@@ -75,11 +75,6 @@ public final class CountingDriver implements LockDriver {
   }
 
   @Override
-  public boolean canHandOff() {
-    return real.canHandOff();
-  }
-
-  @Override
   public CompletableFuture<Boolean> release(LockKeys keys, String token) {
     return counted("release", real.release(keys, token));
   }
@@ -102,35 +97,5 @@ public final class CountingDriver implements LockDriver {
   @Override
   public CompletableFuture<String> breakLock(LockKeys keys, String owner) {
     return counted("breakLock", real.breakLock(keys, owner));
-  }
-
-  @Override
-  public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
-    return real.scanStrings(pattern, limit);
-  }
-
-  @Override
-  public CompletableFuture<Void> subscribe(String channel) {
-    return real.subscribe(channel);
-  }
-
-  @Override
-  public CompletableFuture<Void> unsubscribe(String channel) {
-    return real.unsubscribe(channel);
-  }
-
-  @Override
-  public void onWakeUp(Consumer<String> channelConsumer) {
-    real.onWakeUp(channelConsumer);
-  }
-
-  @Override
-  public String describe() {
-    return real.describe();
-  }
-
-  @Override
-  public void close() {
-    real.close();
   }
 }

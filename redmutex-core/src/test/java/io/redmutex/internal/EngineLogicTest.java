@@ -290,4 +290,35 @@ class EngineLogicTest {
     assertThat(a.calls("release")).isEqualTo(1);
     assertThat(redis.get(KEYS.key())).isNull();
   }
+
+  /** DESIGN: releasing a lease that was lost throws LockLostException and never touches the key. */
+  @Test
+  void release_ofALostLease_throwsLockLost_andSendsNothing() {
+    FakeRedis.Driver a = redis.newDriver();
+    Lease lease =
+        engine(a, Duration.ofSeconds(3), LockListener.none()).acquire(NAME, Duration.ZERO);
+    redis.delete(KEYS.key());
+    scheduler.advance(Duration.ofSeconds(1)); // the renewal finds it gone
+    assertThat(lease.isHeld()).isFalse();
+
+    assertThatThrownBy(lease::release).isInstanceOf(io.redmutex.LockLostException.class);
+    assertThat(a.calls("release")).isZero();
+    lease.release(); // once: a second release does nothing
+  }
+
+  /**
+   * A lease whose local expiry passed while Redis did not answer: its release, which cannot reach
+   * Redis either, reports the loss (the protected work may have overlapped), not "unavailable".
+   */
+  @Test
+  void release_afterTheLeaseExpiredUnanswered_throwsLockLost() {
+    FakeRedis.Driver a = redis.newDriver();
+    Lease lease =
+        engine(a, Duration.ofSeconds(3), LockListener.none()).acquire(NAME, Duration.ZERO);
+    a.hold("extend");
+    scheduler.advance(Duration.ofSeconds(3));
+    assertThat(lease.isHeld()).isFalse();
+
+    assertThatThrownBy(lease::release).isInstanceOf(io.redmutex.LockLostException.class);
+  }
 }
