@@ -69,8 +69,14 @@ class SpringBootApplicationTest {
   @Test
   void theStarter_wiresClientAdviceMetersHealthAndEndpoint_inABootApplication() {
     assertThat(reports.nightly()).isPresent();
-    assertThat(meters.get("redmutex.acquire").tag("outcome", "acquired").timer().count())
-        .isEqualTo(1);
+    // The acquired event may arrive just after the call returned.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        meters.get("redmutex.acquire").tag("outcome", "acquired").timer().count())
+                    .isEqualTo(1));
     assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
     assertThat(endpoint.lock(new String[] {"reports:nightly"}).fencingToken()).isPositive();
     assertThat(server.command("CLIENT", "LIST")).contains("name=boot-app");
