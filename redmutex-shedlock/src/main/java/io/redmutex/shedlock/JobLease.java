@@ -94,7 +94,7 @@ final class JobLease {
       return false;
     }
     try {
-      lease.extend(leaseTime);
+      LeaseTimes.set(lease, leaseTime);
     } catch (LockLostException lost) {
       releaseNow("it was lost before the extension");
       return false;
