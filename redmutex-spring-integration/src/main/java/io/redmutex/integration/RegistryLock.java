@@ -151,6 +151,8 @@ final class RegistryLock implements DistributedLock {
   private void take(Duration wait, Duration ttl) {
     Lease taken = mutex.acquire(name, wait);
     try {
+      // One extend suffices here (unlike LeaseTimes.set): a fresh lease's first renewal is a third
+      // of the client's lease time away, well after this round trip.
       taken.extend(ttl);
     } catch (RuntimeException e) {
       try {

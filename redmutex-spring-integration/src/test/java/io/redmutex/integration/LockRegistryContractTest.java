@@ -469,31 +469,56 @@ abstract class LockRegistryContractTest {
   }
 
   @Test
-  void lock_byAnInterruptedThread_waitsOnAndKeepsTheFlag_whileLockInterruptiblyThrows()
-      throws Exception {
+  void lockInterruptibly_whenInterruptedWhileWaiting_throwsInterrupted() throws Exception {
     RedMutexLockRegistry registry = registry();
     Lock lock = registry.obtain("foo");
     lock.lock();
-    CountDownLatch waiting = new CountDownLatch(1);
-    AtomicReference<Throwable> interruptibly = new AtomicReference<>();
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
     Thread waiter =
         new Thread(
             () -> {
-              waiting.countDown();
               try {
                 registry.obtain("foo").lockInterruptibly();
               } catch (Throwable e) {
-                interruptibly.set(e);
+                thrown.set(e);
               }
             });
     waiter.start();
-    assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> waiter.getState() == Thread.State.WAITING);
 
     waiter.interrupt();
     waiter.join(10_000);
 
-    assertThat(interruptibly.get()).isInstanceOf(InterruptedException.class);
+    assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
     lock.unlock();
+  }
+
+  @Test
+  void lock_whenInterruptedWhileWaiting_waitsOn_andKeepsTheFlag() throws Exception {
+    RedMutexLockRegistry registry = registry();
+    Lock lock = registry.obtain("foo");
+    lock.lock();
+    AtomicBoolean flagWhenLocked = new AtomicBoolean();
+    Thread waiter =
+        new Thread(
+            () -> {
+              Lock mine = registry.obtain("foo");
+              mine.lock();
+              flagWhenLocked.set(Thread.currentThread().isInterrupted());
+              mine.unlock();
+            });
+    waiter.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> waiter.getState() == Thread.State.WAITING);
+
+    waiter.interrupt();
+    waiter.join(100);
+    assertThat(waiter.isAlive()).as("still waiting after the interrupt").isTrue();
+    lock.unlock();
+    waiter.join(10_000);
+
+    assertThat(waiter.isAlive()).isFalse();
+    assertThat(flagWhenLocked).isTrue();
+    assertThat(keyExists("foo")).isFalse();
   }
 
   // ---- registries ----
@@ -607,8 +632,11 @@ abstract class LockRegistryContractTest {
 
     lock1.unlock();
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> winners.get() == 1);
-    assertThat(results.stream().filter(Future::isDone).count()).isEqualTo(1);
+    // The winner keeps the lock (it never unlocks), so the other waiter cannot finish.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> results.stream().filter(Future::isDone).count() == 1);
+    assertThat(winners).hasValue(1);
   }
 
   // ---- renewal and fencing ----
