@@ -55,7 +55,9 @@ final class RegistryLock implements DistributedLock {
     if (local.getHoldCount() > 1) {
       return;
     }
-    boolean interrupted = false;
+    // An interrupt that came while this thread queued locally must not reach redmutex's wait
+    // (which would cancel and retry it): it is remembered and set again at the end.
+    boolean interrupted = Thread.interrupted();
     try {
       while (true) {
         try {

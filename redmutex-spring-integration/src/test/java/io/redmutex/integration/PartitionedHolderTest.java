@@ -30,7 +30,7 @@ class PartitionedHolderTest {
         RedMutex cutOff =
             RedMutex.builder().uri(proxy.uri()).commandTimeout(Duration.ofMillis(500)).build();
         RedMutex healthy = RedMutex.connect(redis.uri())) {
-      Duration expireAfter = Duration.ofMillis(300);
+      Duration expireAfter = Duration.ofSeconds(1);
       Lock lock1 = new RedMutexLockRegistry(cutOff, "si", expireAfter).obtain("foo");
       Lock lock2 = new RedMutexLockRegistry(healthy, "si", expireAfter).obtain("foo");
       assertThat(lock1.tryLock()).isTrue();
