@@ -3,10 +3,8 @@ package io.redmutex.spring;
 import io.lettuce.core.resource.ClientResources;
 import io.redmutex.LockListener;
 import io.redmutex.RedMutex;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
@@ -56,6 +54,25 @@ final class RedMutexClients {
       builder.waitForReplicas(replicas.getReplicas(), replicas.getTimeout());
     }
     return builder;
+  }
+
+  /**
+   * A builder for the health probe's client: the same Redis, credentials, key prefix and client
+   * name, with {@code redmutex.health.timeout} as command timeout and no replica waits.
+   */
+  static RedMutex.Builder probeBuilder(
+      RedisTarget target, RedMutexProperties properties, String clientName) {
+    RedMutex.Builder builder = RedMutex.builder().uri(target.uri());
+    if (target.sentinelPassword() != null) {
+      builder.sentinelCredentials(target.sentinelUsername(), target.sentinelPassword());
+    }
+    if (properties.getKeyPrefix() != null) {
+      builder.keyPrefix(properties.getKeyPrefix());
+    }
+    if (clientName != null) {
+      builder.clientName(clientName);
+    }
+    return builder.commandTimeout(properties.getHealth().getTimeout());
   }
 
   /**
@@ -109,13 +126,5 @@ final class RedMutexClients {
       }
     }
     return "redmutex cannot connect to " + target + ": " + message;
-  }
-
-  static Duration orDefault(Duration value, Duration fallback) {
-    return value == null ? fallback : value;
-  }
-
-  static boolean hasBean(ListableBeanFactory beans, Class<?> type) {
-    return beans.getBeanNamesForType(type, false, false).length > 0;
   }
 }
