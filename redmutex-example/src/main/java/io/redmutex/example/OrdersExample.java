@@ -1,5 +1,6 @@
 package io.redmutex.example;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.redmutex.RedMutex;
 import io.redmutex.shedlock.RedMutexLockProvider;
 import io.redmutex.testkit.RedisServer;
@@ -27,6 +28,12 @@ public class OrdersExample {
   @Bean(destroyMethod = "close")
   RedMutexLockProvider lockProvider(RedMutex redMutex) {
     return new RedMutexLockProvider(redMutex, "shedlock:");
+  }
+
+  /** Where the starter's meters go; the scenario prints them at the end. */
+  @Bean
+  SimpleMeterRegistry meterRegistry() {
+    return new SimpleMeterRegistry();
   }
 
   public static void main(String[] args) throws Exception {

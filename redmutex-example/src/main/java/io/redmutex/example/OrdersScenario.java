@@ -1,5 +1,9 @@
 package io.redmutex.example;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.redmutex.Lease;
 import io.redmutex.LockLostException;
 import io.redmutex.RedMutex;
@@ -31,18 +35,21 @@ public class OrdersScenario {
   private final ReportJob reportJob;
   private final LockEvents events;
   private final RedMutex mutex;
+  private final MeterRegistry meters;
 
   OrdersScenario(
       OrderService orders,
       OrderStore store,
       ReportJob reportJob,
       LockEvents events,
-      RedMutex mutex) {
+      RedMutex mutex,
+      MeterRegistry meters) {
     this.orders = orders;
     this.store = store;
     this.reportJob = reportJob;
     this.events = events;
     this.mutex = mutex;
+    this.meters = meters;
   }
 
   /** Runs the script; true if every check held. */
@@ -59,8 +66,29 @@ public class OrdersScenario {
         events.handedOff.get(),
         events.lost.get(),
         events.failed.get());
+    printMeters(out);
     out.println(ok ? "\nall checks passed" : "\nSOME CHECKS FAILED");
     return ok;
+  }
+
+  /** The starter's Micrometer meters, as a dashboard would read them. */
+  private void printMeters(PrintStream out) {
+    out.println("meters (from the starter, read from the MeterRegistry):");
+    for (Timer timer : meters.find("redmutex.acquire").timers()) {
+      out.printf(
+          "   redmutex.acquire{outcome=%s}: count %d, mean %.2f ms, max %.2f ms%n",
+          timer.getId().getTag("outcome"),
+          timer.count(),
+          timer.mean(TimeUnit.MILLISECONDS),
+          timer.max(TimeUnit.MILLISECONDS));
+    }
+    for (String name : List.of("redmutex.lost", "redmutex.renewals", "redmutex.handoffs")) {
+      double count = meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
+      out.printf("   %s: %.0f%n", name, count);
+    }
+    for (LongTaskTimer held : meters.find("redmutex.held").longTaskTimers()) {
+      out.printf("   redmutex.held: %d leases held now%n", held.activeTasks());
+    }
   }
 
   private boolean placeOrdersConcurrently(PrintStream out)
