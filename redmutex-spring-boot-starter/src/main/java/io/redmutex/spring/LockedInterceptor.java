@@ -9,6 +9,8 @@ import io.redmutex.RedisUnavailableException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.slf4j.Logger;
@@ -23,6 +25,15 @@ import org.springframework.beans.factory.ObjectProvider;
  */
 final class LockedInterceptor implements MethodInterceptor {
   private static final Logger log = LoggerFactory.getLogger(LockedInterceptor.class);
+
+  /** Gives back the leases of methods returning a stage; idle threads end after a minute. */
+  private static final Executor RELEASES =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "redmutex-locked-release");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final ObjectProvider<RedMutex> mutex;
   private final LockedMethods methods;
@@ -70,19 +81,20 @@ final class LockedInterceptor implements MethodInterceptor {
       call.notAcquired(e, false);
       return fail(method, e);
     }
-    call.acquired(lease);
     Object result;
-    Locks.bind(lease);
     try {
-      result = invocation.proceed();
+      call.acquired(lease);
+      Locks.bind(lease);
+      try {
+        result = invocation.proceed();
+      } finally {
+        Locks.unbind();
+        call.methodReturned();
+      }
     } catch (Throwable failure) {
-      Locks.unbind();
-      call.methodReturned();
       release(method, lease, failure, call);
       throw failure;
     }
-    Locks.unbind();
-    call.methodReturned();
     if (method.returns().isStage() && result instanceof CompletionStage<?> stage) {
       return holdUntilComplete(method, lease, stage, call);
     }
@@ -102,8 +114,9 @@ final class LockedInterceptor implements MethodInterceptor {
   }
 
   /**
-   * A stage that completes like {@code stage}, once the lease is given back. The release runs on
-   * the common pool, never on the thread completing {@code stage} (which may be an I/O thread).
+   * A stage that completes like {@code stage}, once the lease is given back. The release (a Redis
+   * round trip) runs on a thread of {@link #RELEASES}, never on the thread completing {@code stage}
+   * (which may be an I/O thread), nor on the common pool (which may have a single thread).
    */
   private Object holdUntilComplete(
       LockedMethod method, Lease lease, CompletionStage<?> stage, LockedObserver.Call call) {
@@ -121,7 +134,8 @@ final class LockedInterceptor implements MethodInterceptor {
           } else {
             done.complete(value);
           }
-        });
+        },
+        RELEASES);
     return done;
   }
 

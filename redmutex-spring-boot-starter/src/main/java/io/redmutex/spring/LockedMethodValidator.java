@@ -4,6 +4,7 @@ import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -28,6 +29,9 @@ final class LockedMethodValidator implements BeanPostProcessor {
     ReflectionUtils.doWithMethods(
         type,
         method -> {
+          if (AnnotatedElementUtils.findMergedAnnotation(method, Locked.class) == null) {
+            return; // also searches the interfaces the method implements
+          }
           try {
             methods.getObject().find(method, type);
           } catch (IllegalStateException e) {

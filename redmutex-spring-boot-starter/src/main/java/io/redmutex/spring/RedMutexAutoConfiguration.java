@@ -115,7 +115,9 @@ public final class RedMutexAutoConfiguration {
               new AnnotationMatchingPointcut(null, Locked.class, true), interceptor);
       advisor.setOrder(
           environment.getProperty(
-              "redmutex.locked.order", Integer.class, new RedMutexProperties.Locked().getOrder()));
+              "redmutex.locked.order",
+              Integer.class,
+              new RedMutexProperties.LockedAdvice().getOrder()));
       return advisor;
     }
 

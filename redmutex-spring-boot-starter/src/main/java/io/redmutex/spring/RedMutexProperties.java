@@ -40,7 +40,7 @@ public final class RedMutexProperties {
   private String clientName;
 
   private final WaitForReplicas waitForReplicas = new WaitForReplicas();
-  private final Locked locked = new Locked();
+  private final LockedAdvice locked = new LockedAdvice();
   private final Metrics metrics = new Metrics();
   private final Endpoint endpoint = new Endpoint();
   private final Health health = new Health();
@@ -89,7 +89,7 @@ public final class RedMutexProperties {
     return waitForReplicas;
   }
 
-  public Locked getLocked() {
+  public LockedAdvice getLocked() {
     return locked;
   }
 
@@ -131,7 +131,7 @@ public final class RedMutexProperties {
   }
 
   /** The @Locked annotation support. */
-  public static final class Locked {
+  public static final class LockedAdvice {
     /** Whether @Locked methods are advised. Default true. */
     private boolean enabled = true;
 

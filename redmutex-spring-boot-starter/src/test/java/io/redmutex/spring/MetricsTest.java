@@ -149,53 +149,63 @@ class MetricsTest {
               assertThatThrownBy(() -> victim.get(30, TimeUnit.SECONDS))
                   .hasRootCauseInstanceOf(LockLostException.class);
 
+              // Listener events arrive on the client's callback thread, maybe just after the
+              // calls returned: wait until they are all counted.
+              await()
+                  .atMost(Duration.ofSeconds(30))
+                  .untilAsserted(
+                      () -> {
+                        assertThat(
+                                meters
+                                    .get("redmutex.acquire")
+                                    .tags("outcome", "acquired", "name", "jobs:report")
+                                    .timer()
+                                    .count())
+                            .isEqualTo(2);
+                        assertThat(
+                                meters
+                                    .get("redmutex.acquire")
+                                    .tags("outcome", "timeout", "name", "jobs:report")
+                                    .timer()
+                                    .count())
+                            .isEqualTo(1);
+                        assertThat(
+                                meters
+                                    .get("redmutex.acquire")
+                                    .tags("outcome", "acquired", "name", "other")
+                                    .timer()
+                                    .count())
+                            .isEqualTo(1);
+                        // The waiter was served by a hand-off if it was parked at the release, else
+                        // by the
+                        // release message: which one depends on timing, so either is accepted here
+                        // (MicrometerLockListenerTest checks the counter itself).
+                        assertThat(meters.find("redmutex.handoffs").counters())
+                            .allSatisfy(c -> assertThat(c.count()).isLessThanOrEqualTo(1));
+                        assertThat(
+                                meters.get("redmutex.lost").tag("name", "other").counter().count())
+                            .isEqualTo(1);
+                        assertThat(
+                                meters
+                                    .get("redmutex.held")
+                                    .tag("name", "jobs:report")
+                                    .longTaskTimer()
+                                    .activeTasks())
+                            .isZero();
+                        assertThat(
+                                meters
+                                    .get("redmutex.held")
+                                    .tag("name", "other")
+                                    .longTaskTimer()
+                                    .activeTasks())
+                            .isZero();
+                        assertThat(context.getBean(Recorder.class).events)
+                            .containsExactly(
+                                "acquired jobs:report",
+                                "acquired jobs:report",
+                                "acquired jobs:cleanup");
+                      });
               System.out.println("redmutex meters after a contended run:\n" + describe(meters));
-
-              assertThat(
-                      meters
-                          .get("redmutex.acquire")
-                          .tags("outcome", "acquired", "name", "jobs:report")
-                          .timer()
-                          .count())
-                  .isEqualTo(2);
-              assertThat(
-                      meters
-                          .get("redmutex.acquire")
-                          .tags("outcome", "timeout", "name", "jobs:report")
-                          .timer()
-                          .count())
-                  .isEqualTo(1);
-              assertThat(
-                      meters
-                          .get("redmutex.acquire")
-                          .tags("outcome", "acquired", "name", "other")
-                          .timer()
-                          .count())
-                  .isEqualTo(1);
-              // The waiter was served by a hand-off if it was parked at the release, else by the
-              // release message: which one depends on timing, so either is accepted here
-              // (MicrometerLockListenerTest checks the counter itself).
-              assertThat(meters.find("redmutex.handoffs").counters())
-                  .allSatisfy(c -> assertThat(c.count()).isLessThanOrEqualTo(1));
-              assertThat(meters.get("redmutex.lost").tag("name", "other").counter().count())
-                  .isEqualTo(1);
-              assertThat(
-                      meters
-                          .get("redmutex.held")
-                          .tag("name", "jobs:report")
-                          .longTaskTimer()
-                          .activeTasks())
-                  .isZero();
-              assertThat(
-                      meters
-                          .get("redmutex.held")
-                          .tag("name", "other")
-                          .longTaskTimer()
-                          .activeTasks())
-                  .isZero();
-              assertThat(context.getBean(Recorder.class).events)
-                  .containsExactly(
-                      "acquired jobs:report", "acquired jobs:report", "acquired jobs:cleanup");
 
               TestObservationRegistryAssert.assertThat(observations)
                   .hasNumberOfObservationsWithNameEqualTo(MicrometerLockedObserver.WAIT, 4)
@@ -222,6 +232,9 @@ class MetricsTest {
         .run(
             context -> {
               context.getBean(Jobs.class).tryOnce("untagged");
+              await()
+                  .atMost(Duration.ofSeconds(30))
+                  .until(() -> meters.find("redmutex.acquire").timer() != null);
               Meter timer = meters.get("redmutex.acquire").timer();
               assertThat(timer.getId().getTags())
                   .extracting(t -> t.getKey())

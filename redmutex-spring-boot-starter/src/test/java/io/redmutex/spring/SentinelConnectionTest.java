@@ -55,6 +55,45 @@ class SentinelConnectionTest extends ConnectionContractTest {
     return group.master().command("CLIENT", "LIST");
   }
 
+  /** A scheduled-job-like bean. */
+  static class Jobs {
+    @Locked(name = "failover:job", waitTimeout = "10s")
+    public long run() {
+      return Locks.currentLease().fencingToken();
+    }
+  }
+
+  @Test
+  void afterTheMasterDies_lockedMethodsWorkAgain_withALargerFencingToken() {
+    runner()
+        .withConfiguration(
+            org.springframework.boot.autoconfigure.AutoConfigurations.of(
+                RedMutexActuatorAutoConfiguration.class))
+        .withBean(Jobs.class)
+        .run(
+            context -> {
+              Jobs jobs = context.getBean(Jobs.class);
+              RedMutexHealthIndicator health = context.getBean(RedMutexHealthIndicator.class);
+              long before = jobs.run();
+              assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
+              RedisServer old = group.killMaster();
+              try {
+                group.awaitFailover(Duration.ofSeconds(60));
+                long after =
+                    org.awaitility.Awaitility.await()
+                        .atMost(Duration.ofSeconds(60))
+                        .ignoreExceptions()
+                        .until(jobs::run, token -> token > 0);
+                assertThat(after).isGreaterThan(before);
+                org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> health.health().getStatus().getCode().equals("UP"));
+              } finally {
+                group.restart(old); // back as a replica: the group has two again
+              }
+            });
+  }
+
   @Test
   void waitForReplicas_fromProperties_isApplied() {
     runner()

@@ -147,6 +147,62 @@ class StandaloneConnectionTest extends ConnectionContractTest {
   }
 
   @Test
+  void customizers_adjustTheBuilder_andListenerBeansAreAllTold() {
+    java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    runner()
+        .withBean(
+            RedMutexBuilderCustomizer.class,
+            () -> builder -> builder.leaseTime(Duration.ofSeconds(7)))
+        .withBean(
+            "first",
+            io.redmutex.LockListener.class,
+            () ->
+                new io.redmutex.LockListener() {
+                  @Override
+                  public void released(String name, long token, Duration held) {
+                    events.add("first " + name);
+                  }
+                })
+        .withBean(
+            "second",
+            io.redmutex.LockListener.class,
+            () ->
+                new io.redmutex.LockListener() {
+                  @Override
+                  public void released(String name, long token, Duration held) {
+                    events.add("second " + name);
+                  }
+                })
+        .run(
+            context -> {
+              try (Lease lease =
+                  context.getBean(RedMutex.class).acquire("conn:custom", Duration.ofSeconds(5))) {
+                long ttl = Long.parseLong(admin("conn:custom", "PTTL", "conn:custom"));
+                assertThat(ttl).isPositive().isLessThanOrEqualTo(7_000); // not the default 30 s
+              }
+              org.awaitility.Awaitility.await()
+                  .atMost(Duration.ofSeconds(30))
+                  .until(() -> events.size() == 2);
+              assertThat(events)
+                  .containsExactlyInAnyOrder("first conn:custom", "second conn:custom");
+            });
+  }
+
+  @Test
+  void aCustomizerSettingAListener_besideListenerBeans_failsTheStart_sayingWhatToDo() {
+    runner()
+        .withBean(
+            RedMutexBuilderCustomizer.class,
+            () -> builder -> builder.listener(new io.redmutex.LockListener() {}))
+        .withBean(io.redmutex.LockListener.class, () -> new io.redmutex.LockListener() {})
+        .run(
+            context ->
+                assertThat(context.getStartupFailure())
+                    .hasStackTraceContaining(
+                        "declare the customizer's listener as a LockListener bean"));
+  }
+
+  @Test
   void anInvalidApplicationName_failsTheStart_namingTheProperty() {
     runner()
         .withPropertyValues("spring.application.name=my orders service")
