@@ -28,7 +28,7 @@ elseif holder then
   local now = redis.call('TIME')
   local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
   local life = math.max(pttl, 0) + 2000
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', nowMs)
+  -- One entry per waiting client (a handful per lock): trimmed where it is counted (handoff.lua).
   redis.call('ZADD', KEYS[3], nowMs + life, ARGV[5])
   if redis.call('PTTL', KEYS[3]) < life then redis.call('PEXPIRE', KEYS[3], life) end
   return {0, pttl, announces}
