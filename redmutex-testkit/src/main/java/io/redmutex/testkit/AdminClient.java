@@ -2,6 +2,7 @@ package io.redmutex.testkit;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
@@ -46,10 +47,21 @@ final class AdminClient {
     for (int i = 1; i < command.length; i++) {
       args.add(command[i]);
     }
-    try (StatefulRedisConnection<String, String> connection = Holder.CLIENT.connect(uri)) {
-      return connection.sync().dispatch(new Keyword(command[0]), new ReplyOutput(), args);
+    for (int attempt = 1; ; attempt++) {
+      try (StatefulRedisConnection<String, String> connection = Holder.CLIENT.connect(uri)) {
+        return connection.sync().dispatch(new Keyword(command[0]), new ReplyOutput(), args);
+      } catch (RedisException e) {
+        // On a loaded machine Lettuce can hand out a connection whose endpoint is not active yet;
+        // with REJECT_COMMANDS it then refuses the command before writing it ("Currently not
+        // connected"). Nothing reached the server, so a new connection may try again.
+        if (attempt == 3 || !String.valueOf(e.getMessage()).startsWith(NOT_CONNECTED)) {
+          throw e;
+        }
+      }
     }
   }
+
+  private static final String NOT_CONNECTED = "Currently not connected";
 
   /**
    * A command name sent as given. Lettuce's own {@code CommandType} is avoided on purpose: it makes
