@@ -76,15 +76,15 @@ class ReplicatedAcquireTest {
         RedMutex mutex =
             RedMutex.builder()
                 .uri(proxy.uri())
-                .commandTimeout(Duration.ofMillis(1000))
-                .waitForReplicas(1, Duration.ofMillis(100))
+                .commandTimeout(Duration.ofSeconds(2))
+                .waitForReplicas(1, Duration.ofSeconds(1))
                 .build()) {
       await().until(() -> master.command("INFO", "replication").contains("connected_slaves:1"));
       await().until(() -> master.command("WAIT", "1", "1000").equals("1")); // caught up
       mutex.acquire(name + ":warm-up", Duration.ZERO).release(); // a pooled connection is open
 
       proxy.partition(TcpProxy.Mode.BLACKHOLE); // what is sent now arrives at the heal
-      assertThatThrownBy(() -> mutex.acquire(name, Duration.ofMillis(2500)))
+      assertThatThrownBy(() -> mutex.acquire(name, Duration.ofSeconds(6)))
           .isInstanceOf(RedisUnavailableException.class);
       proxy.heal();
 
@@ -93,7 +93,7 @@ class ReplicatedAcquireTest {
           .atMost(Duration.ofSeconds(10))
           .until(() -> master.command("EXISTS", "{" + name + "}:fence").equals("1"));
       await()
-          .atMost(Duration.ofSeconds(5)) // the lease time is 30 s
+          .atMost(Duration.ofSeconds(15)) // the lease time is 30 s
           .until(() -> master.command("EXISTS", name).equals("0"));
     }
   }
