@@ -94,7 +94,7 @@ final class JobLease {
       return false;
     }
     try {
-      LeaseTimes.set(lease, leaseTime);
+      lease.extend(leaseTime);
     } catch (LockLostException lost) {
       releaseNow("it was lost before the extension");
       return false;

@@ -200,7 +200,7 @@ public final class RedMutexLockRegistry
     checkTtl(ttl);
     Lease lease = heldLease(lockKey, "Could not renew mutex at ");
     try {
-      LeaseTimes.set(lease, ttl);
+      lease.extend(ttl);
     } catch (LockLostException lost) {
       throw new IllegalStateException(
           "Could not renew mutex at " + prefix + lockKey + ": " + lost.getMessage(), lost);

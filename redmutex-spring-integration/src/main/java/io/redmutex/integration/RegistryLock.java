@@ -153,8 +153,7 @@ final class RegistryLock implements DistributedLock {
   private void take(Duration wait, Duration ttl) {
     Lease taken = mutex.acquire(name, wait);
     try {
-      // One extend suffices here (unlike LeaseTimes.set): a fresh lease's first renewal is a third
-      // of the client's lease time away, well after this round trip.
+      // The lease's time to live becomes the registry's expiry; core's renewals carry it from now.
       taken.extend(ttl);
     } catch (RuntimeException e) {
       try {
