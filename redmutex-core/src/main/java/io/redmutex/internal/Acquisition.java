@@ -141,17 +141,18 @@ final class Acquisition {
 
   private void onAnswer(TakeResult answer, Throwable error, long seen, long sentAt) {
     if (error == null && answer.acquired()) {
-      DefaultLease lease = engine.newLease(keys, token, answer.fencingToken(), leaseMillis, sentAt);
-      lease.startRenewal(); // before the caller can see the lease, so that close() finds it
-      if (result.complete(lease)) {
-        synchronized (this) {
-          takeInDoubt = false;
-          cleanUp();
-        }
-        engine.acquired(lease, deadline.elapsed());
-      } else {
-        lease.abandon(); // the caller gave up meanwhile
-        engine.handOff().releaseQuietly(keys, token);
+      HeldKey key =
+          new HeldKey(
+              engine,
+              keys,
+              token,
+              answer.fencingToken(),
+              answer.clockFenced(),
+              leaseMillis,
+              sentAt);
+      key.startRenewal(); // before the caller can see the lease, so that close() finds it
+      if (!deliver(key.firstLease())) {
+        engine.handOff().abandon(key.firstLease()); // the caller gave up meanwhile
       }
       return;
     }
@@ -253,15 +254,39 @@ final class Acquisition {
     }
   }
 
+  /** Completes the acquisition with {@code lease}; false if it ended meanwhile. */
+  private boolean deliver(DefaultLease lease) {
+    if (!result.complete(lease)) {
+      return false;
+    }
+    synchronized (this) {
+      takeInDoubt = false;
+      cleanUp();
+    }
+    engine.acquired(lease, deadline.elapsed());
+    return true;
+  }
+
   /**
-   * The lock was handed to this waiter's token, with {@code fencingToken}. If the waiter gave up
+   * The lock was handed to this waiter's token by a script ({@code handed}). If the waiter gave up
    * meanwhile, the lock is released.
    */
-  void handedOver(long fencingToken, long sentAt) {
+  void handedOver(TakeResult handed, long sentAt) {
     synchronized (this) {
       claimed = false;
     }
-    onAnswer(TakeResult.acquired(fencingToken), null, -1, sentAt);
+    onAnswer(handed, null, -1, sentAt);
+  }
+
+  /**
+   * A local hand-off: this claimed waiter gets {@code lease}, of a key this client holds already;
+   * false if it gave up meanwhile (the lease is then the caller's to pass on).
+   */
+  boolean handedOverLocally(DefaultLease lease) {
+    synchronized (this) {
+      claimed = false;
+    }
+    return deliver(lease);
   }
 
   /**
@@ -274,7 +299,7 @@ final class Acquisition {
       claimed = false;
       if (result.isDone()) {
         if (inDoubt) {
-          engine.handOff().releaseQuietly(keys, token);
+          engine.handOff().releaseQuietly(keys, token, 0);
         }
         return;
       }
@@ -346,7 +371,7 @@ final class Acquisition {
     // While claimed, the hand-off's outcome decides (handedOver / unclaim): a release sent now
     // could overtake the hand-off and leave the lock to a token nobody holds.
     if (takeInDoubt && !claimed) {
-      engine.handOff().releaseQuietly(keys, token);
+      engine.handOff().releaseQuietly(keys, token, 0);
     }
     engine.acquireFailed(keys.name(), deadline.elapsed(), e);
   }

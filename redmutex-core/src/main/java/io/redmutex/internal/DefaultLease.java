@@ -6,16 +6,14 @@ import io.redmutex.RedisUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A held lease: its token and fencing token, its local view of when it expires, and its renewal.
+ * One holder's turn with a lock: its fencing token, whether it is still its turn, and its lost
+ * callbacks. The key in Redis, its expiry and its renewal belong to the {@link HeldKey}, which a
+ * run of local hand-offs passes from lease to lease.
  *
  * <p>The local expiry is measured from when the last successful take or extend was <em>sent</em>,
  * so it is never later than the key's expiry in Redis: {@link #isHeld()} turns false no later than
@@ -31,45 +29,35 @@ final class DefaultLease implements Lease {
   }
 
   private final LockEngine engine;
-  private final LockKeys keys;
-  private final String token;
+  private final HeldKey key;
   private final long fencingToken;
   private final long acquiredAtNanos;
   private final List<Runnable> lostCallbacks = new CopyOnWriteArrayList<>();
 
-  // Guarded by this.
-  private State state = State.HELD;
-  private long leaseMillis; // the length the next write (renewal or extend) sends
-  private long expiresAtNanos; // see confirmed()
-  private long writesSent; // renewals and extends sent, numbering their answers
+  private State state = State.HELD; // guarded by this
 
-  DefaultLease(
-      LockEngine engine,
-      LockKeys keys,
-      String token,
-      long fencingToken,
-      long leaseMillis,
-      long takenAtNanos) {
+  DefaultLease(LockEngine engine, HeldKey key, long fencingToken, long acquiredAtNanos) {
     this.engine = engine;
-    this.keys = keys;
-    this.token = token;
+    this.key = key;
     this.fencingToken = fencingToken;
-    this.acquiredAtNanos = takenAtNanos;
-    this.leaseMillis = leaseMillis;
-    this.expiresAtNanos = takenAtNanos + TimeUnit.MILLISECONDS.toNanos(leaseMillis);
+    this.acquiredAtNanos = acquiredAtNanos;
   }
 
   @Override
   public String name() {
-    return keys.name();
+    return key.name();
+  }
+
+  HeldKey heldKey() {
+    return key;
   }
 
   LockKeys keys() {
-    return keys;
+    return key.keys();
   }
 
   String token() {
-    return token;
+    return key.token();
   }
 
   @Override
@@ -79,124 +67,19 @@ final class DefaultLease implements Lease {
 
   @Override
   public synchronized boolean isHeld() {
-    return state == State.HELD && engine.clock().nanoTime() - expiresAtNanos < 0;
-  }
-
-  /** Starts renewing: first renewal a third of the lease time after the take was sent. */
-  synchronized void startRenewal() {
-    if (state == State.HELD) {
-      engine.holding(this);
-      engine.renewer().schedule(this, acquiredAtNanos + renewPeriodNanos());
-    }
-  }
-
-  private long renewPeriodNanos() {
-    return TimeUnit.MILLISECONDS.toNanos(leaseMillis) / 3;
-  }
-
-  /**
-   * The one writer of the local expiry: an answer moves it only if it answers the latest write sent
-   * (renewal or extend), measured from that write's send (issue 9, finding 2). Called with this
-   * held.
-   */
-  private void confirmed(long write, long sentAt, long millis) {
-    if (write == writesSent) {
-      expiresAtNanos = sentAt + TimeUnit.MILLISECONDS.toNanos(millis);
-    }
-  }
-
-  /** One renewal, from the renewer's thread; never blocks. */
-  void renew() {
-    long sentAt = engine.clock().nanoTime();
-    long millis;
-    long write;
-    long untilExpiry;
-    synchronized (this) {
-      if (state != State.HELD) {
-        return;
-      }
-      untilExpiry = expiresAtNanos - sentAt;
-      if (untilExpiry <= 0) {
-        markLost("its lease time passed without a successful renewal");
-        return;
-      }
-      millis = leaseMillis;
-      write = ++writesSent;
-    }
-    CompletableFuture<Boolean> renewal =
-        Failures.call(() -> engine.driver().extend(keys, token, millis));
-    // An unanswered renewal counts as failed after a renewal period, and no later than the local
-    // expiry, not after the command timeout: the loss is told when the key can have expired,
-    // however long the timeout (finding 11).
-    ScheduledFuture<?> timeout =
-        engine.schedule(
-            () ->
-                renewal.completeExceptionally(
-                    new TimeoutException("renewal not answered within a renewal period")),
-            Math.min(
-                Math.min(engine.settings().commandTimeout().toNanos(), renewPeriodNanos()),
-                untilExpiry),
-            TimeUnit.NANOSECONDS);
-    if (timeout != null) {
-      renewal.whenComplete((extended, error) -> timeout.cancel(false));
-    }
-    renewal.whenComplete(
-        (extended, error) -> {
-          if (error == null && !extended) {
-            markLost("its key expired, was deleted, or holds another owner's token");
-            return;
-          }
-          synchronized (this) {
-            if (state != State.HELD) {
-              return; // released meanwhile: never reschedule (no renewal after release)
-            }
-            long next;
-            if (error == null) {
-              confirmed(write, sentAt, millis);
-              next = sentAt + renewPeriodNanos();
-              engine.renewed(this);
-            } else {
-              log.warn(
-                  "redmutex: renewal of lock '{}' failed, retrying: {}",
-                  keys.name(),
-                  Failures.rootMessage(error));
-              // Retry soon, and no later than the local expiry, which then reports the loss.
-              long retryAt = engine.clock().nanoTime() + renewPeriodNanos() / 3;
-              next = retryAt - expiresAtNanos < 0 ? retryAt : expiresAtNanos;
-            }
-            engine.renewer().schedule(this, next);
-          }
-        });
+    return state == State.HELD && key.isHeld();
   }
 
   @Override
   public void extend(Duration leaseTime) {
     long millis = engine.checkLeaseTime("leaseTime", leaseTime).toMillis();
-    long sentAt;
-    long write;
     synchronized (this) {
       if (state != State.HELD) {
         throw lostException("cannot extend");
       }
-      // Set before sending, so that a renewal sent from now on carries the new length too.
-      leaseMillis = millis;
-      sentAt = engine.clock().nanoTime();
-      write = ++writesSent;
     }
-    boolean extended =
-        engine
-            .waiting()
-            .awaitRetrying(() -> engine.driver().extend(keys, token, millis), "extend", name());
-    if (!extended) {
-      markLost("its key expired, was deleted, or holds another owner's token");
+    if (!key.extend(millis)) {
       throw lostException("cannot extend");
-    }
-    synchronized (this) {
-      if (state != State.HELD) {
-        throw lostException("cannot extend");
-      }
-      confirmed(write, sentAt, millis);
-      engine.renewer().schedule(this, sentAt + renewPeriodNanos());
     }
   }
 
@@ -218,17 +101,15 @@ final class DefaultLease implements Lease {
     }
   }
 
-  /** Marks the lease lost, once: stops renewal, then tells the listener and the callbacks. */
-  void markLost(String why) {
+  /** The key was lost while this lease had it: tells the listener and the callbacks, once. */
+  void lost(String why) {
     synchronized (this) {
       if (state != State.HELD) {
         return;
       }
       state = State.LOST;
     }
-    engine.renewer().cancel(this);
-    engine.notHolding(this, true);
-    log.warn("redmutex: lost lock '{}' (fencing token {}): {}", keys.name(), fencingToken, why);
+    log.warn("redmutex: lost lock '{}' (fencing token {}): {}", name(), fencingToken, why);
     engine.lost(this);
     for (Runnable callback : lostCallbacks) {
       if (lostCallbacks.remove(callback)) {
@@ -252,18 +133,15 @@ final class DefaultLease implements Lease {
         return;
       }
       state = State.RELEASED;
-      expired = engine.clock().nanoTime() - expiresAtNanos >= 0;
+      expired = key.hasExpired();
     }
-    // Renewal stops before the release is sent, whatever happens next.
-    engine.renewer().cancel(this);
-    engine.notHolding(this, false);
     if (before == State.LOST) {
       // Found lost already (and told): the key is someone else's business now; never touch it.
       throw lostException("released, but it had been lost before");
     }
-    boolean deleted;
+    boolean given;
     try {
-      deleted = engine.handOff().giveBack(this);
+      given = engine.handOff().giveBack(this);
     } catch (RedisUnavailableException e) {
       if (!expired) {
         throw e;
@@ -272,10 +150,10 @@ final class DefaultLease implements Lease {
       reportLostAtRelease();
       throw lostException("released after its lease time passed without a renewal", e);
     }
-    if (!deleted) {
+    if (!given) {
       reportLostAtRelease();
       // Nothing was deleted, so nothing was announced: waiters here must not wait for it.
-      engine.wakeUps().announceLocally(keys.channel());
+      engine.wakeUps().announceLocally(keys().channel());
       throw lostException("released, but it had been lost before");
     }
     engine.released(this, Duration.ofNanos(engine.clock().nanoTime() - acquiredAtNanos));
@@ -290,13 +168,18 @@ final class DefaultLease implements Lease {
     lostCallbacks.clear();
   }
 
-  /** Stops renewal without a round trip, for {@code RedMutex.close()}; returns whether held. */
-  synchronized boolean abandon() {
-    boolean held = state == State.HELD;
-    state = State.RELEASED;
-    engine.renewer().cancel(this);
-    engine.notHolding(this, false);
-    return held;
+  /**
+   * Ends this lease without telling anyone, for a lease no caller received (it gave up meanwhile).
+   * Returns whether this lease still had the key; its key is then the caller's to give back.
+   */
+  boolean discard() {
+    synchronized (this) {
+      if (state != State.HELD) {
+        return false;
+      }
+      state = State.RELEASED;
+    }
+    return true;
   }
 
   @Override

@@ -23,8 +23,8 @@ public abstract class ForwardingDriver implements LockDriver {
 
   @Override
   public CompletableFuture<TakeResult> handOff(
-      LockKeys keys, String from, String to, long leaseMillis, Taker taker) {
-    return delegate.handOff(keys, from, to, leaseMillis, taker);
+      LockKeys keys, String from, long lastFencingToken, String to, long leaseMillis, Taker taker) {
+    return delegate.handOff(keys, from, lastFencingToken, to, leaseMillis, taker);
   }
 
   @Override
@@ -33,8 +33,8 @@ public abstract class ForwardingDriver implements LockDriver {
   }
 
   @Override
-  public CompletableFuture<Boolean> release(LockKeys keys, String token) {
-    return delegate.release(keys, token);
+  public CompletableFuture<Boolean> release(LockKeys keys, String token, long lastFencingToken) {
+    return delegate.release(keys, token, lastFencingToken);
   }
 
   @Override

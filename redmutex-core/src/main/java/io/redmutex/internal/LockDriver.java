@@ -18,18 +18,23 @@ public interface LockDriver extends AutoCloseable {
   CompletableFuture<TakeResult> take(LockKeys keys, String token, long leaseMillis, Taker taker);
 
   /**
-   * Hands the lock from token {@code from} straight to token {@code to}, with a new fencing token,
-   * if {@code from} still holds it; {@code acquired()} is false when it did not. Only when {@link
+   * Hands the lock from token {@code from} straight to token {@code to}, with a new fencing token
+   * (above {@code lastFencingToken}, the last one {@code from} issued locally, or 0), if {@code
+   * from} still holds it; {@code acquired()} is false when it did not. Only when {@link
    * #canHandOff()}.
    */
   CompletableFuture<TakeResult> handOff(
-      LockKeys keys, String from, String to, long leaseMillis, Taker taker);
+      LockKeys keys, String from, long lastFencingToken, String to, long leaseMillis, Taker taker);
 
   /** Whether {@link #handOff} may be used (not with replication-safe writes, which WAIT each). */
   boolean canHandOff();
 
-  /** Deletes the key if it holds {@code token} and announces it; true when deleted. */
-  CompletableFuture<Boolean> release(LockKeys keys, String token);
+  /**
+   * Deletes the key if it holds {@code token} and announces it; true when deleted. {@code
+   * lastFencingToken}: the last fencing token issued locally under this token (see {@link
+   * HeldKey}), kept as the lock's last token when larger; 0 when none was.
+   */
+  CompletableFuture<Boolean> release(LockKeys keys, String token, long lastFencingToken);
 
   /** Sets a new TTL if the key holds {@code token}; true when extended. */
   CompletableFuture<Boolean> extend(LockKeys keys, String token, long leaseMillis);

@@ -48,7 +48,7 @@ public final class LockEngine implements AutoCloseable {
   private final Set<Acquisition> pending = ConcurrentHashMap.newKeySet();
   private final LockView.Holds holds = new LockView.Holds();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Map<String, DefaultLease> heldHere = new ConcurrentHashMap<>();
+  private final Map<String, HeldKey> heldHere = new ConcurrentHashMap<>();
   private final Taker taker;
   private final Inspection inspection = new Inspection(this);
   private final Callbacks callbacks;
@@ -123,23 +123,23 @@ public final class LockEngine implements AutoCloseable {
     return taker;
   }
 
-  /** Whether a lease of this client holds the lock {@code key} now. */
+  /** Whether this client holds the lock {@code key} now. */
   boolean heldHere(String key) {
     return heldHere.containsKey(key);
   }
 
-  /** A lease of this client started holding its lock. */
-  void holding(DefaultLease lease) {
-    heldHere.put(lease.keys().key(), lease);
+  /** This client started holding a lock's key. */
+  void holding(HeldKey key) {
+    heldHere.put(key.keys().key(), key);
   }
 
   /**
-   * A lease of this client stopped holding its lock ({@code lost}: without a release, so no release
+   * This client stopped holding a lock's key ({@code lost}: without a release, so no release
    * message will come: a waiter here is woken to try).
    */
-  void notHolding(DefaultLease lease, boolean lost) {
-    if (heldHere.remove(lease.keys().key(), lease) && lost) {
-      wakeUps.announceLocally(lease.keys().channel());
+  void notHolding(HeldKey key, boolean lost) {
+    if (heldHere.remove(key.keys().key(), key) && lost) {
+      wakeUps.announceLocally(key.keys().channel());
     }
   }
 
@@ -196,8 +196,7 @@ public final class LockEngine implements AutoCloseable {
               if (error != null) {
                 user.completeExceptionally(Failures.unwrap(error));
               } else if (!user.complete(lease)) {
-                lease.abandon();
-                handOff.releaseQuietly(lease.keys(), lease.token());
+                handOff.abandon(lease);
               }
             },
             ForkJoinPool.commonPool());
@@ -296,11 +295,6 @@ public final class LockEngine implements AutoCloseable {
     }
   }
 
-  DefaultLease newLease(
-      LockKeys keys, String token, long fencingToken, long leaseMillis, long takenAtNanos) {
-    return new DefaultLease(this, keys, token, fencingToken, leaseMillis, takenAtNanos);
-  }
-
   void acquired(DefaultLease lease, Duration waited) {
     notify(l -> l.acquired(lease.name(), lease.fencingToken(), waited));
   }
@@ -364,12 +358,13 @@ public final class LockEngine implements AutoCloseable {
       acquisition.cancel(
           new LockException("RedMutex closed while acquiring '" + acquisition.name() + "'"));
     }
-    // Every lease this client holds, also those whose renewal is in flight (finding 9).
-    List<DefaultLease> held = List.copyOf(heldHere.values());
+    // Every key this client holds, also those whose renewal is in flight (finding 9), once each,
+    // also in the middle of a run of local hand-offs.
+    List<HeldKey> held = List.copyOf(heldHere.values());
     CompletableFuture<?>[] releases =
         held.stream()
-            .filter(DefaultLease::abandon)
-            .map(l -> driver.release(l.keys(), l.token()))
+            .filter(HeldKey::end)
+            .map(k -> driver.release(k.keys(), k.token(), k.lastLocalFencingToken()))
             .toArray(CompletableFuture[]::new);
     try {
       CompletableFuture.allOf(releases)

@@ -59,12 +59,12 @@ final class LockScripts {
         .thenApply(
             reply ->
                 reply.get(0) == 1L
-                    ? TakeResult.acquired(reply.get(1))
+                    ? TakeResult.acquired(reply.get(1), reply.size() > 2 && reply.get(2) == 1L)
                     : TakeResult.busy(reply.get(1), reply.size() > 2 && reply.get(2) == 1L));
   }
 
   CompletableFuture<TakeResult> handOff(
-      LockKeys keys, String from, String to, long leaseMillis, Taker taker) {
+      LockKeys keys, String from, long lastFencingToken, String to, long leaseMillis, Taker taker) {
     return this.<List<Long>>eval(
             Script.HAND_OFF,
             ScriptOutputType.MULTI,
@@ -74,22 +74,25 @@ final class LockScripts {
             Long.toString(leaseMillis),
             Long.toString(leaseMillis + FENCE_TTL_EXTRA_MILLIS),
             taker.description(),
-            taker.clientId())
+            taker.clientId(),
+            Long.toString(lastFencingToken))
         .thenApply(
             reply ->
                 reply.get(0) == 1L
-                    ? TakeResult.handedOff(reply.get(1), reply.get(2))
+                    ? TakeResult.handedOff(
+                        reply.get(1), reply.get(2), reply.size() > 3 && reply.get(3) == 1L)
                     : TakeResult.busy(0, true));
   }
 
-  CompletableFuture<Boolean> release(LockKeys keys, String token) {
+  CompletableFuture<Boolean> release(LockKeys keys, String token, long lastFencingToken) {
     return this.<Long>eval(
             Script.RELEASE,
             ScriptOutputType.INTEGER,
-            new String[] {keys.key()},
+            new String[] {keys.key(), keys.fenceKey()},
             token,
             keys.channel(),
-            publish)
+            publish,
+            Long.toString(lastFencingToken))
         .thenApply(deleted -> deleted == 1L);
   }
 

@@ -49,7 +49,7 @@ final class ReplicatedDriver extends ForwardingDriver {
                           + "; it was given back",
                       acked.acknowledged(),
                       replicated.replicas());
-              return base.release(keys, token)
+              return base.release(keys, token, 0)
                   .handle((released, error) -> null)
                   .thenCompose(ignored -> CompletableFuture.<TakeResult>failedFuture(e));
             });
@@ -57,18 +57,19 @@ final class ReplicatedDriver extends ForwardingDriver {
 
   @Override
   public boolean canHandOff() {
-    return false; // each acquisition needs its own WAIT
+    // Each scripted hand-off would need its own WAIT; local hand-offs (no write) are still made.
+    return false;
   }
 
   @Override
   public CompletableFuture<TakeResult> handOff(
-      LockKeys keys, String from, String to, long leaseMillis, Taker taker) {
+      LockKeys keys, String from, long lastFencingToken, String to, long leaseMillis, Taker taker) {
     throw new UnsupportedOperationException("no hand-offs with replication-safe writes");
   }
 
   @Override
-  public CompletableFuture<Boolean> release(LockKeys keys, String token) {
-    return base.watched(replicated.run(token, s -> s.release(keys, token)))
+  public CompletableFuture<Boolean> release(LockKeys keys, String token, long lastFencingToken) {
+    return base.watched(replicated.run(token, s -> s.release(keys, token, lastFencingToken)))
         .thenApply(
             acked -> {
               if (acked.acknowledged() < replicated.replicas()) {

@@ -38,8 +38,8 @@ abstract class ScriptedDriver implements LockDriver {
 
   @Override
   public CompletableFuture<TakeResult> handOff(
-      LockKeys keys, String from, String to, long leaseMillis, Taker taker) {
-    return watched(scripts().handOff(keys, from, to, leaseMillis, taker));
+      LockKeys keys, String from, long lastFencingToken, String to, long leaseMillis, Taker taker) {
+    return watched(scripts().handOff(keys, from, lastFencingToken, to, leaseMillis, taker));
   }
 
   @Override
@@ -48,8 +48,8 @@ abstract class ScriptedDriver implements LockDriver {
   }
 
   @Override
-  public CompletableFuture<Boolean> release(LockKeys keys, String token) {
-    return watched(scripts().release(keys, token));
+  public CompletableFuture<Boolean> release(LockKeys keys, String token, long lastFencingToken) {
+    return watched(scripts().release(keys, token, lastFencingToken));
   }
 
   @Override

@@ -78,11 +78,14 @@ final class Waiting {
    * an earlier try's outcome was unknown (it may have deleted it: its reply was lost) and a later
    * one finds the key no longer holds the token: that is not a loss (issue 9, finding 3).
    */
-  boolean awaitRelease(LockKeys keys, String token) {
+  boolean awaitRelease(LockKeys keys, String token, long lastFencingToken) {
     boolean[] inDoubt = {false};
     boolean deleted =
         awaitRetrying(
-            () -> driver.release(keys, token), "release", keys.name(), () -> inDoubt[0] = true);
+            () -> driver.release(keys, token, lastFencingToken),
+            "release",
+            keys.name(),
+            () -> inDoubt[0] = true);
     return deleted || inDoubt[0];
   }
 

@@ -20,9 +20,16 @@ final class WakeUps {
 
   /**
    * How many times in a row a client hands a lock to its own waiters before it really releases it
-   * (lock cohorting, bounded so that other clients are not starved).
+   * while other clients wait (lock cohorting, bounded so that they are not starved), or asks again
+   * whether they do.
    */
   static final int MAX_HAND_OFFS_IN_A_ROW = 8;
+
+  /**
+   * A waiter claimed for a hand-off; {@code askOthers}: by a scripted hand-off, which tells whether
+   * other clients wait (see {@link Channel#claimForHandOff}).
+   */
+  record Claim(Acquisition waiter, boolean askOthers) {}
 
   /**
    * After a release that ends a run of hand-offs, new acquires in this client wait this long before
@@ -41,7 +48,7 @@ final class WakeUps {
     private int handOffsInARow; // guarded by this
     private long yieldedAtNanos; // guarded by this
     private boolean yielded; // guarded by this
-    private boolean othersWait = true; // guarded by this; as of the last hand-off
+    private boolean othersWait; // guarded by this; as last counted (scripted hand-off)
 
     private final NanoClock clock;
 
@@ -74,8 +81,8 @@ final class WakeUps {
     }
 
     /**
-     * Records how many other clients waited for this lock at the last hand-off (by the lock's
-     * waiters set, which their takes keep): when none, hand-offs need no bound.
+     * Records how many other clients waited for this lock at a scripted hand-off (by the lock's
+     * waiters set, which their takes keep): when none, the run of hand-offs goes on.
      */
     synchronized void handedOff(long othersWaiting) {
       othersWait = othersWaiting > 0;
@@ -105,33 +112,40 @@ final class WakeUps {
     }
 
     /**
-     * Claims the longest-parked waiter for a direct hand-off, or returns null: when none is parked,
-     * or when this client has handed the lock on {@link #MAX_HAND_OFFS_IN_A_ROW} times in a row
-     * (the next release then really releases, so that waiters in other clients get their turn).
+     * Claims the longest-parked waiter for a hand-off, or returns null: when none is parked, or
+     * when this client has handed the lock on {@link #MAX_HAND_OFFS_IN_A_ROW} times in a row and
+     * other clients wait, as last counted (the release then really releases, and this client
+     * yields, so that waiters in other clients get their turn). When the count is older than the
+     * run ({@code canAsk}: scripted hand-offs are possible), the hand-off after a full run asks
+     * again ({@link Claim#askOthers}); without scripted hand-offs the run always ends there.
      */
-    Acquisition claimForHandOff() {
+    Claim claimForHandOff(boolean canAsk) {
       while (true) {
         Acquisition next;
+        boolean ask = false;
         synchronized (this) {
-          if (othersWait && handOffsInARow >= MAX_HAND_OFFS_IN_A_ROW) {
-            handOffsInARow = 0;
-            yielded = true;
-            yieldedAtNanos = clock.nanoTime();
-            return null;
+          if (handOffsInARow >= MAX_HAND_OFFS_IN_A_ROW) {
+            if (othersWait || !canAsk) {
+              handOffsInARow = 0;
+              yielded = true;
+              yieldedAtNanos = clock.nanoTime();
+              return null;
+            }
+            ask = true;
           }
           next = parked.pollFirst();
           if (next == null) {
+            // Contention here is over: the next run finds out afresh whether others wait.
             handOffsInARow = 0;
+            othersWait = false;
             return null;
           }
         }
         if (next.claim()) {
           synchronized (this) {
-            if (othersWait) {
-              handOffsInARow++;
-            }
+            handOffsInARow++;
           }
-          return next;
+          return new Claim(next, ask);
         }
       }
     }
@@ -262,11 +276,11 @@ final class WakeUps {
   }
 
   /** A parked waiter of this client for {@code channel}, claimed for a hand-off, or null. */
-  Acquisition claimForHandOff(String channel) {
+  Claim claimForHandOff(String channel, boolean canAsk) {
     Channel c;
     synchronized (this) {
       c = channels.get(channel);
     }
-    return c == null ? null : c.claimForHandOff();
+    return c == null ? null : c.claimForHandOff(canAsk);
   }
 }

@@ -8,16 +8,19 @@
 --   expires (server time in ms); a busy take enters its client until 2 s after the holder's key
 --   expires (its waiters take again by then, on a release message or their fallback timer), so a
 --   holder handing the lock to its own waiters knows whether other clients wait (see handoff.lua)
--- Returns {1, fencing token} when taken, also when this token already holds the lock (a replayed
--- take returns the fencing token it was first given), or {0, pttl of the holder, 1 if the holder
--- announces its release (a redmutex client) else 0} when busy.
+-- Returns {1, fencing token, 1 if the token is the server clock's time (not last + 1) else 0} when
+-- taken, also when this token already holds the lock (a replayed take returns the fencing token it
+-- was first given, and 0), or {0, pttl of the holder, 1 if the holder announces its release (a
+-- redmutex client) else 0} when busy. The holder may issue tokens above its own locally (see
+-- release.lua) only when its token is the clock's time: then each of them is at most the server
+-- time when it was issued, and every later take's token is above it.
 if redis.replicate_commands then redis.replicate_commands() end
 local holder = redis.call('GET', KEYS[1])
 if holder == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   if redis.call('HGET', KEYS[2], 'owner') == ARGV[1] then
     redis.call('PEXPIRE', KEYS[2], ARGV[3])
-    return {1, tonumber(redis.call('HGET', KEYS[2], 'fence'))}
+    return {1, tonumber(redis.call('HGET', KEYS[2], 'fence')), 0}
   end
 elseif holder then
   -- Busy. Tell whether the holder is a redmutex client (it will announce its release) or a client
@@ -37,9 +40,13 @@ end
 -- a promoted replica that missed the last increments.
 local now = redis.call('TIME')
 local fence = tonumber(now[1]) * 1000000 + tonumber(now[2])
+local clock = 1
 local last = tonumber(redis.call('HGET', KEYS[2], 'fence'))
-if last and last >= fence then fence = last + 1 end
+if last and last >= fence then
+  fence = last + 1
+  clock = 0
+end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('HSET', KEYS[2], 'fence', string.format('%.0f', fence), 'owner', ARGV[1], 'holder', ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return {1, fence}
+return {1, fence, clock}

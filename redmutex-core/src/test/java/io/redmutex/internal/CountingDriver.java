@@ -70,13 +70,13 @@ public final class CountingDriver extends ForwardingDriver {
 
   @Override
   public CompletableFuture<TakeResult> handOff(
-      LockKeys keys, String from, String to, long leaseMillis, Taker taker) {
-    return counted("handOff", real.handOff(keys, from, to, leaseMillis, taker));
+      LockKeys keys, String from, long lastFencingToken, String to, long leaseMillis, Taker taker) {
+    return counted("handOff", real.handOff(keys, from, lastFencingToken, to, leaseMillis, taker));
   }
 
   @Override
-  public CompletableFuture<Boolean> release(LockKeys keys, String token) {
-    return counted("release", real.release(keys, token));
+  public CompletableFuture<Boolean> release(LockKeys keys, String token, long lastFencingToken) {
+    return counted("release", real.release(keys, token, lastFencingToken));
   }
 
   @Override

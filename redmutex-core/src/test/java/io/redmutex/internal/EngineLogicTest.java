@@ -101,8 +101,9 @@ class EngineLogicTest {
   }
 
   @Test
-  void release_withAParkedWaiterHere_handsOverInOneCall_andTheWaiterSendsNothing()
+  void release_withAParkedWaiterHere_handsOverInOneCall_whenTheTokenIsNotTheClocks()
       throws Exception {
+    redis.clockFenced(false); // no local hand-offs: a scripted one, with a new token
     FakeRedis.Driver a = redis.newDriver();
     LockEngine engine = engine(a);
     Lease first = engine.acquire(NAME, Duration.ZERO);
@@ -122,7 +123,9 @@ class EngineLogicTest {
   }
 
   @Test
-  void handOffs_endAfterEightInARow_whenAnotherClientWaits_andItGetsTheLock() throws Exception {
+  void scriptedHandOffs_endAfterEightInARow_whenAnotherClientWaits_andItGetsTheLock()
+      throws Exception {
+    redis.clockFenced(false);
     FakeRedis.Driver a = redis.newDriver();
     FakeRedis.Driver b = redis.newDriver();
     LockEngine here = engine(a);
@@ -160,7 +163,8 @@ class EngineLogicTest {
   }
 
   @Test
-  void handOffs_goOnUnbounded_whenNoOtherClientWaits() throws Exception {
+  void scriptedHandOffs_goOnUnbounded_whenNoOtherClientWaits() throws Exception {
+    redis.clockFenced(false);
     FakeRedis.Driver a = redis.newDriver();
     LockEngine here = engine(a);
     Lease current = here.acquire(NAME, Duration.ZERO);
@@ -178,6 +182,177 @@ class EngineLogicTest {
     assertThat(a.calls("handOff")).isEqualTo(12);
     assertThat(a.calls("release")).isZero();
     current.release();
+  }
+
+  // ---- local hand-offs (lock cohorting): the key stays, the next waiter here gets a new lease
+  // ----
+
+  /** Acquires and parks {@code count} waiters of {@code engine}, a millisecond apart. */
+  private List<CompletableFuture<Lease>> parkWaiters(LockEngine engine, int count) {
+    List<CompletableFuture<Lease>> waiters = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      waiters.add(engine.acquireAsync(NAME, Duration.ofSeconds(60)));
+    }
+    scheduler.advance(Duration.ofMillis(1)); // local tokens wait for the clock (HeldKey)
+    return waiters;
+  }
+
+  @Test
+  void localHandOff_sendsNothing_keepsTheKey_andIssuesTheNextToken() throws Exception {
+    FakeRedis.Driver a = redis.newDriver();
+    LockEngine engine = engine(a);
+    Lease first = engine.acquire(NAME, Duration.ZERO);
+    String owner = redis.get(KEYS.key());
+    List<CompletableFuture<Lease>> waiters = parkWaiters(engine, 1);
+    long takes = a.calls("take");
+
+    first.release();
+
+    Lease second = done(waiters.get(0));
+    assertThat(a.calls("take")).isEqualTo(takes);
+    assertThat(a.calls("handOff") + a.calls("release") + a.calls("extend")).isZero();
+    assertThat(second.fencingToken()).isEqualTo(first.fencingToken() + 1);
+    assertThat(second.isHeld()).isTrue();
+    assertThat(first.isHeld()).isFalse();
+    assertThat(redis.get(KEYS.key())).isEqualTo(owner);
+  }
+
+  @Test
+  void localHandOffs_endAfterEightInARow_whenAnotherClientWaits_andTheReleaseStoresTheLastToken()
+      throws Exception {
+    FakeRedis.Driver a = redis.newDriver();
+    FakeRedis.Driver b = redis.newDriver();
+    LockEngine here = engine(a);
+    Lease current = here.acquire(NAME, Duration.ZERO);
+    CompletableFuture<Lease> other = engine(b).acquireAsync(NAME, Duration.ofSeconds(60));
+    // Another client waits; this one learns it with the scripted hand-off that follows a first
+    // full run of local ones, and ends the run there.
+    List<CompletableFuture<Lease>> local = parkWaiters(here, 12);
+    List<Long> tokens = new ArrayList<>(List.of(current.fencingToken()));
+    for (int handOff = 1; handOff <= WakeUps.MAX_HAND_OFFS_IN_A_ROW; handOff++) {
+      current.release();
+      current = nextDone(local);
+      tokens.add(current.fencingToken());
+    }
+    assertThat(a.calls("handOff") + a.calls("release")).isZero();
+    assertThat(tokens).isSorted().doesNotHaveDuplicates();
+
+    current.release(); // asks whether others wait: a scripted hand-off, which says they do
+    current = nextDone(local);
+    assertThat(a.calls("handOff")).isEqualTo(1);
+    assertThat(current.fencingToken()).isGreaterThan(tokens.get(tokens.size() - 1));
+    tokens.add(current.fencingToken());
+    scheduler.advance(Duration.ofMillis(1));
+
+    current.release(); // the run ends: a real release, and the other client's waiter takes
+
+    assertThat(a.calls("release")).isEqualTo(1);
+    Lease theirs = done(other);
+    assertThat(theirs.fencingToken()).isGreaterThan(tokens.get(tokens.size() - 1));
+    theirs.release();
+  }
+
+  @Test
+  void release_afterLocalHandOffs_storesTheLastLocalToken_soTheNextTakeIsAboveIt()
+      throws Exception {
+    FakeRedis.Driver a = redis.newDriver();
+    FakeRedis.Driver b = redis.newDriver();
+    LockEngine here = engine(a);
+    Lease first = here.acquire(NAME, Duration.ZERO);
+    List<CompletableFuture<Lease>> local = parkWaiters(here, 1);
+    first.release();
+    Lease second = done(local.get(0));
+
+    second.release();
+
+    assertThat(a.calls("release")).isEqualTo(1);
+    assertThat(redis.fence()).isEqualTo(second.fencingToken());
+    Lease theirs = engine(b).acquire(NAME, Duration.ZERO);
+    assertThat(theirs.fencingToken()).isGreaterThan(second.fencingToken());
+  }
+
+  @Test
+  void localHandOffs_goOn_whenNoOtherClientWaits_askingAfterEachFullRun() throws Exception {
+    FakeRedis.Driver a = redis.newDriver();
+    LockEngine here = engine(a);
+    Lease current = here.acquire(NAME, Duration.ZERO);
+    List<CompletableFuture<Lease>> local = parkWaiters(here, 20);
+
+    for (int handOff = 1; handOff <= 20; handOff++) {
+      current.release();
+      current = nextDone(local);
+      scheduler.advance(Duration.ofMillis(1));
+    }
+
+    // 20 hand-offs: local ones, and a scripted one after each run of eight (the 9th and 18th).
+    assertThat(a.calls("handOff")).isEqualTo(2);
+    assertThat(a.calls("release")).isZero();
+    current.release();
+    assertThat(a.calls("release")).isEqualTo(1);
+  }
+
+  @Test
+  void localHandOff_waitsForTheClock_elseTheHandOffIsScripted() throws Exception {
+    FakeRedis.Driver a = redis.newDriver();
+    LockEngine engine = engine(a);
+    Lease first = engine.acquire(NAME, Duration.ZERO);
+    CompletableFuture<Lease> waiter = engine.acquireAsync(NAME, Duration.ofSeconds(60));
+    scheduler.runDue(); // not a microsecond passed since the take: a local token could pass it
+
+    first.release();
+
+    Lease second = done(waiter);
+    assertThat(a.calls("handOff")).isEqualTo(1);
+    assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+  }
+
+  @Test
+  void keyLostDuringARunOfLocalHandOffs_isReportedToTheCurrentHolderOnly() throws Exception {
+    FakeRedis.Driver a = redis.newDriver();
+    List<Long> lostTokens = new CopyOnWriteArrayList<>();
+    LockEngine engine =
+        engine(
+            a,
+            Duration.ofSeconds(3),
+            new LockListener() {
+              @Override
+              public void lost(String name, long fencingToken) {
+                lostTokens.add(fencingToken);
+              }
+            });
+    Lease first = engine.acquire(NAME, Duration.ZERO);
+    AtomicInteger firstLost = new AtomicInteger();
+    first.onLost(firstLost::incrementAndGet);
+    List<CompletableFuture<Lease>> local = parkWaiters(engine, 1);
+    first.release();
+    Lease second = done(local.get(0));
+    AtomicInteger secondLost = new AtomicInteger();
+    second.onLost(secondLost::incrementAndGet);
+
+    redis.delete(KEYS.key());
+    scheduler.advance(Duration.ofSeconds(1)); // the renewal finds it gone
+
+    assertThat(second.isHeld()).isFalse();
+    assertThat(secondLost).hasValue(1);
+    assertThat(firstLost).hasValue(0);
+    assertThat(lostTokens).containsExactly(second.fencingToken());
+  }
+
+  @Test
+  void close_inTheMiddleOfARunOfLocalHandOffs_releasesOnce() throws Exception {
+    FakeRedis.Driver a = redis.newDriver();
+    LockEngine engine = engine(a);
+    Lease current = engine.acquire(NAME, Duration.ZERO);
+    List<CompletableFuture<Lease>> local = parkWaiters(engine, 3);
+    current.release();
+    current = nextDone(local);
+
+    engine.close();
+
+    assertThat(a.calls("release")).isEqualTo(1);
+    assertThat(redis.get(KEYS.key())).isNull();
+    assertThat(current.isHeld()).isFalse();
+    assertThat(redis.fence()).isEqualTo(current.fencingToken());
   }
 
   @Test

@@ -24,9 +24,23 @@ final class FakeRedis {
   private final Map<String, Set<String>> waiters = new HashMap<>();
   private final List<Driver> drivers = new ArrayList<>();
   private long fence = 1_000;
+  private volatile boolean clockFenced = true;
 
   FakeRedis(FakeClock clock) {
     this.clock = clock;
+  }
+
+  /**
+   * Whether takes answer that their token is the server clock's (take.lua's third value); when not,
+   * clients may not issue tokens locally.
+   */
+  void clockFenced(boolean clockFenced) {
+    this.clockFenced = clockFenced;
+  }
+
+  /** The last fencing token stored (by takes, scripted hand-offs, and releases). */
+  synchronized long fence() {
+    return fence;
   }
 
   Driver newDriver() {
@@ -133,7 +147,7 @@ final class FakeRedis {
                 if (holder == null) {
                   fence++;
                 }
-                return TakeResult.acquired(fence);
+                return TakeResult.acquired(fence, clockFenced);
               }
               waiters.computeIfAbsent(keys.key(), k -> new HashSet<>()).add(taker.clientId());
               return TakeResult.busy(pttl(keys.key()), true);
@@ -143,7 +157,12 @@ final class FakeRedis {
 
     @Override
     public CompletableFuture<TakeResult> handOff(
-        LockKeys keys, String from, String to, long leaseMillis, Taker taker) {
+        LockKeys keys,
+        String from,
+        long lastFencingToken,
+        String to,
+        long leaseMillis,
+        Taker taker) {
       return answer(
           "handOff",
           () -> {
@@ -154,7 +173,8 @@ final class FakeRedis {
               set(keys.key(), to, leaseMillis);
               Set<String> waiting = waiters.getOrDefault(keys.key(), Set.of());
               long others = waiting.stream().filter(id -> !id.equals(taker.clientId())).count();
-              return TakeResult.handedOff(++fence, others);
+              fence = Math.max(fence, lastFencingToken) + 1;
+              return TakeResult.handedOff(fence, others, clockFenced);
             }
           });
     }
@@ -165,7 +185,7 @@ final class FakeRedis {
     }
 
     @Override
-    public CompletableFuture<Boolean> release(LockKeys keys, String token) {
+    public CompletableFuture<Boolean> release(LockKeys keys, String token, long lastFencingToken) {
       CompletableFuture<Boolean> reply =
           answer(
               "release",
@@ -175,6 +195,7 @@ final class FakeRedis {
                     return false;
                   }
                   delete(keys.key());
+                  fence = Math.max(fence, lastFencingToken);
                   return true;
                 }
               });

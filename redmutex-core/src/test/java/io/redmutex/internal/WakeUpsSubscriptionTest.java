@@ -88,7 +88,12 @@ class WakeUpsSubscriptionTest {
 
     @Override
     public CompletableFuture<TakeResult> handOff(
-        LockKeys keys, String from, String to, long leaseMillis, Taker taker) {
+        LockKeys keys,
+        String from,
+        long lastFencingToken,
+        String to,
+        long leaseMillis,
+        Taker taker) {
       throw new UnsupportedOperationException();
     }
 
@@ -98,7 +103,7 @@ class WakeUpsSubscriptionTest {
     }
 
     @Override
-    public CompletableFuture<Boolean> release(LockKeys keys, String token) {
+    public CompletableFuture<Boolean> release(LockKeys keys, String token, long lastFencingToken) {
       throw new UnsupportedOperationException();
     }
 

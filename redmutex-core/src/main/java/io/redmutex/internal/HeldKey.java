@@ -1,0 +1,298 @@
+package io.redmutex.internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lock's key as this client holds it: the owner token in Redis, the local view of when the key
+ * expires, and its renewal. One take (or scripted hand-off) makes one held key. While it is held,
+ * the lock can go from one lease of this client to the next without a round trip ({@link #handTo},
+ * a local hand-off): the key, its token and its renewal stay, and each new lease gets a fencing
+ * token one above the last.
+ *
+ * <p>Why local tokens stay safe: the take's token is the server's time in microseconds ({@code
+ * clockFenced}), and a local token is issued only when at least as many microseconds passed since
+ * the take's answer as tokens were issued since; so each is at most the server's time when it was
+ * issued, and any later take (whose token is at least the server's time then) gets a larger one,
+ * also when this client is paused and its key expires. A real release also stores the last local
+ * token as the lock's last ({@code release.lua}), and a scripted hand-off issues above it.
+ *
+ * <p>The owner of the local expiry: {@link #confirmed} is its one writer.
+ */
+final class HeldKey {
+  private static final Logger log = LoggerFactory.getLogger(HeldKey.class);
+
+  private enum State {
+    HELD,
+    LOST,
+    ENDED
+  }
+
+  private final LockEngine engine;
+  private final LockKeys keys;
+  private final String token;
+  private final long firstFencingToken;
+  private final boolean clockFenced;
+  private final long takenAtNanos;
+  private final long answeredAtNanos;
+
+  // Guarded by this.
+  private State state = State.HELD;
+  private long leaseMillis; // the length the next write (renewal or extend) sends
+  private long expiresAtNanos; // see confirmed()
+  private long writesSent; // renewals and extends sent, numbering their answers
+  private long lastFencingToken;
+  private DefaultLease current;
+
+  /**
+   * @param takenAtNanos when the take (or hand-off) that gave this key to {@code token} was sent
+   */
+  HeldKey(
+      LockEngine engine,
+      LockKeys keys,
+      String token,
+      long fencingToken,
+      boolean clockFenced,
+      long leaseMillis,
+      long takenAtNanos) {
+    this.engine = engine;
+    this.keys = keys;
+    this.token = token;
+    this.firstFencingToken = fencingToken;
+    this.lastFencingToken = fencingToken;
+    this.clockFenced = clockFenced;
+    this.takenAtNanos = takenAtNanos;
+    this.answeredAtNanos = engine.clock().nanoTime();
+    this.leaseMillis = leaseMillis;
+    this.expiresAtNanos = takenAtNanos + TimeUnit.MILLISECONDS.toNanos(leaseMillis);
+    this.current = new DefaultLease(engine, this, fencingToken, takenAtNanos);
+  }
+
+  /** The lease the take made. */
+  synchronized DefaultLease firstLease() {
+    return current;
+  }
+
+  LockKeys keys() {
+    return keys;
+  }
+
+  String name() {
+    return keys.name();
+  }
+
+  String token() {
+    return token;
+  }
+
+  /**
+   * Whether the key can still be ours: held, and its lease time not passed since the last write.
+   */
+  synchronized boolean isHeld() {
+    return state == State.HELD && engine.clock().nanoTime() - expiresAtNanos < 0;
+  }
+
+  /** Whether the lease time passed since the last confirmed write (the key may be gone). */
+  synchronized boolean hasExpired() {
+    return engine.clock().nanoTime() - expiresAtNanos >= 0;
+  }
+
+  /** Whether {@link #handTo} may issue a lease now (see the class comment). */
+  synchronized boolean canHandLocally() {
+    long now = engine.clock().nanoTime();
+    return state == State.HELD
+        && now - expiresAtNanos < 0
+        && clockFenced
+        && (lastFencingToken + 1 - firstFencingToken) * 1000 <= now - answeredAtNanos;
+  }
+
+  /**
+   * A local hand-off: a new lease of this key, with the next fencing token, for a waiter of this
+   * client; null when {@code from} is not the key's current lease or {@link #canHandLocally} says
+   * no. Sends nothing.
+   */
+  synchronized DefaultLease handTo(DefaultLease from) {
+    if (current != from || !canHandLocally()) {
+      return null;
+    }
+    current = new DefaultLease(engine, this, ++lastFencingToken, engine.clock().nanoTime());
+    return current;
+  }
+
+  /**
+   * The last fencing token issued locally, for the release to store ({@code release.lua}); 0 when
+   * none was.
+   */
+  synchronized long lastLocalFencingToken() {
+    return lastFencingToken == firstFencingToken ? 0 : lastFencingToken;
+  }
+
+  /** Starts renewing: first renewal a third of the lease time after the take was sent. */
+  synchronized void startRenewal() {
+    if (state == State.HELD) {
+      engine.holding(this);
+      engine.renewer().schedule(this, takenAtNanos + renewPeriodNanos());
+    }
+  }
+
+  private long renewPeriodNanos() {
+    return TimeUnit.MILLISECONDS.toNanos(leaseMillis) / 3;
+  }
+
+  /**
+   * The one writer of the local expiry: an answer moves it only if it answers the latest write sent
+   * (renewal or extend), measured from that write's send (issue 9, finding 2). Called with this
+   * held.
+   */
+  private void confirmed(long write, long sentAt, long millis) {
+    if (write == writesSent) {
+      expiresAtNanos = sentAt + TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+  }
+
+  /** One renewal, from the renewer's thread; never blocks. */
+  void renew() {
+    long sentAt = engine.clock().nanoTime();
+    long millis;
+    long write;
+    long untilExpiry;
+    synchronized (this) {
+      if (state != State.HELD) {
+        return;
+      }
+      untilExpiry = expiresAtNanos - sentAt;
+      if (untilExpiry <= 0) {
+        markLost("its lease time passed without a successful renewal");
+        return;
+      }
+      millis = leaseMillis;
+      write = ++writesSent;
+    }
+    CompletableFuture<Boolean> renewal =
+        Failures.call(() -> engine.driver().extend(keys, token, millis));
+    // An unanswered renewal counts as failed after a renewal period, and no later than the local
+    // expiry, not after the command timeout: the loss is told when the key can have expired,
+    // however long the timeout (finding 11).
+    ScheduledFuture<?> timeout =
+        engine.schedule(
+            () ->
+                renewal.completeExceptionally(
+                    new TimeoutException("renewal not answered within a renewal period")),
+            Math.min(
+                Math.min(engine.settings().commandTimeout().toNanos(), renewPeriodNanos()),
+                untilExpiry),
+            TimeUnit.NANOSECONDS);
+    if (timeout != null) {
+      renewal.whenComplete((extended, error) -> timeout.cancel(false));
+    }
+    renewal.whenComplete(
+        (extended, error) -> {
+          if (error == null && !extended) {
+            markLost("its key expired, was deleted, or holds another owner's token");
+            return;
+          }
+          DefaultLease renewed;
+          synchronized (this) {
+            if (state != State.HELD) {
+              return; // released meanwhile: never reschedule (no renewal after release)
+            }
+            long next;
+            if (error == null) {
+              confirmed(write, sentAt, millis);
+              next = sentAt + renewPeriodNanos();
+              renewed = current;
+            } else {
+              log.warn(
+                  "redmutex: renewal of lock '{}' failed, retrying: {}",
+                  keys.name(),
+                  Failures.rootMessage(error));
+              // Retry soon, and no later than the local expiry, which then reports the loss.
+              long retryAt = engine.clock().nanoTime() + renewPeriodNanos() / 3;
+              next = retryAt - expiresAtNanos < 0 ? retryAt : expiresAtNanos;
+              renewed = null;
+            }
+            engine.renewer().schedule(this, next);
+          }
+          if (renewed != null) {
+            engine.renewed(renewed);
+          }
+        });
+  }
+
+  /**
+   * Sets a new lease time, waiting for Redis; false when the key was lost (then reported) or ended.
+   */
+  boolean extend(long millis) {
+    long sentAt;
+    long write;
+    synchronized (this) {
+      if (state != State.HELD) {
+        return false;
+      }
+      // Set before sending, so that a renewal sent from now on carries the new length too.
+      leaseMillis = millis;
+      sentAt = engine.clock().nanoTime();
+      write = ++writesSent;
+    }
+    boolean extended =
+        engine
+            .waiting()
+            .awaitRetrying(() -> engine.driver().extend(keys, token, millis), "extend", name());
+    if (!extended) {
+      markLost("its key expired, was deleted, or holds another owner's token");
+      return false;
+    }
+    synchronized (this) {
+      if (state != State.HELD) {
+        return false;
+      }
+      confirmed(write, sentAt, millis);
+      engine.renewer().schedule(this, sentAt + renewPeriodNanos());
+      return true;
+    }
+  }
+
+  /**
+   * Marks the key lost, once: stops renewal, wakes a waiter here, and tells the current lease (the
+   * one a local hand-off gave it to last).
+   */
+  void markLost(String why) {
+    DefaultLease lease;
+    synchronized (this) {
+      if (state != State.HELD) {
+        return;
+      }
+      state = State.LOST;
+      lease = current;
+    }
+    engine.renewer().cancel(this);
+    engine.notHolding(this, true);
+    lease.lost(why);
+  }
+
+  /**
+   * Ends holding without a command: renewal stops, and new acquires here take instead of queueing
+   * behind this key. Returns whether it was held (not lost); the caller then gives the key back.
+   */
+  boolean end() {
+    synchronized (this) {
+      if (state != State.HELD) {
+        return false;
+      }
+      state = State.ENDED;
+    }
+    // Renewal stops before the release is sent, whatever happens next.
+    engine.renewer().cancel(this);
+    engine.notHolding(this, false);
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "HeldKey[" + keys.name() + "]";
+  }
+}
