@@ -7,6 +7,8 @@ import io.redmutex.LockLostException;
 import io.redmutex.LockTimeoutException;
 import io.redmutex.RedMutex;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -26,7 +28,7 @@ final class ClientLoop {
   private final Register register;
   private final Consumer<Op> sink;
   private final BooleanSupplier stop;
-  private final Random random;
+  private final long seed;
   private final long budgetAcquire;
   private final long budgetRelease;
   private final long budgetRegister;
@@ -50,7 +52,7 @@ final class ClientLoop {
     this.register = register;
     this.sink = sink;
     this.stop = stop;
-    this.random = new Random(seed * 1_000_003L + id);
+    this.seed = seed;
     this.budgetAcquire = workload.acquireBudget().toNanos();
     this.budgetRelease = workload.releaseBudget().toNanos();
     this.budgetRegister = workload.registerBudget().toNanos();
@@ -70,8 +72,41 @@ final class ClientLoop {
     return builder.build();
   }
 
-  /** Runs leases until told to stop or {@code maxIterations} is reached. */
+  /**
+   * Runs leases until told to stop or {@code maxIterations} is reached, on {@link
+   * Workload#threadsPerClient} threads sharing {@code mutex} (each with a schedule of its own).
+   */
   void run(RedMutex mutex) {
+    int count = workload.threadsPerClient();
+    if (count == 1) {
+      run(mutex, random(0));
+      return;
+    }
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < count; t++) {
+      Random random = random(t);
+      Thread thread =
+          new Thread(() -> run(mutex, random), Thread.currentThread().getName() + "-" + t);
+      thread.setDaemon(true);
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        threads.forEach(Thread::interrupt);
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private Random random(int thread) {
+    return new Random(seed * 1_000_003L + id + 7_919L * thread);
+  }
+
+  private void run(RedMutex mutex, Random random) {
     for (int i = 0;
         i < workload.maxIterations()
             && !stop.getAsBoolean()

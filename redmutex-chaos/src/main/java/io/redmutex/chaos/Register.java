@@ -17,7 +17,8 @@ import java.util.Locale;
  * {@linkplain Mode#FENCED fenced} one that rejects any access whose fencing token is smaller than
  * the largest it has seen (reads raise that mark too), and an {@linkplain Mode#UNFENCED unfenced}
  * one that accepts everything. Both append every accepted write to a log, the ground truth the
- * checker compares the clients' view with. One connection; not thread-safe (one per client).
+ * checker compares the clients' view with. One connection per client, which Lettuce multiplexes:
+ * the threads of one client share it.
  */
 final class Register implements AutoCloseable {
 

@@ -12,6 +12,13 @@ final class Scenarios {
   private static final int MAX_GAP_MILLIS = 20;
   private static final int MAX_ITERATIONS = 100_000;
 
+  /**
+   * Threads per client in the local-hand-off scenarios: a release then mostly finds a waiter in its
+   * own client, and the lock goes from thread to thread there without a round trip (a run of up to
+   * eight, then a real release while the other clients wait).
+   */
+  private static final int LOCAL_THREADS = 4;
+
   private Scenarios() {}
 
   static List<Scenario> all(boolean quick) {
@@ -71,6 +78,40 @@ final class Scenarios {
             Duration.ofSeconds(1),
             Duration.ofSeconds(1),
             true),
+        new Scenario(
+            "local-hand-offs-pause",
+            "4 threads per worker JVM on one lock (runs of local hand-offs); SIGSTOP a worker for"
+                + " 2.5-3 lease times",
+            Topology.Kind.STANDALONE,
+            true,
+            3,
+            workload(
+                    List.of("chaos-a"), 1000, 300, 5000, 0, new Workload.Holds(1, 5, 0.3, 150, 300))
+                .withThreadsPerClient(LOCAL_THREADS),
+            PauseProcessNemesis::new,
+            quick ? 2 : 4,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            true),
+        new Scenario(
+            "local-hand-offs-failover",
+            "4 threads per client on one lock (runs of local hand-offs); kill the Sentinel master",
+            Topology.Kind.SENTINEL,
+            false,
+            3,
+            workload(
+                    List.of("chaos-a"),
+                    3000,
+                    500,
+                    10_000,
+                    0,
+                    new Workload.Holds(1, 5, 0.2, 300, 800))
+                .withThreadsPerClient(LOCAL_THREADS),
+            KillMasterNemesis::new,
+            quick ? 1 : 2,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(3),
+            false),
         new Scenario(
             "partition",
             "cut one client off from Redis (TcpProxy reset or blackhole) for 2-3 lease times, heal",

@@ -13,6 +13,8 @@ import java.util.Random;
  * told to stop, for at most {@code maxIterations} leases.
  *
  * @param waitForReplicas 0 for none
+ * @param threadsPerClient threads that run this loop on each client's one {@code RedMutex}: with
+ *     more than one, a release often finds a waiter in its own client (a local hand-off)
  */
 record Workload(
     List<String> locks,
@@ -24,7 +26,50 @@ record Workload(
     Duration registerTimeout,
     Holds holds,
     int maxGapMillis,
-    int maxIterations) {
+    int maxIterations,
+    int threadsPerClient) {
+
+  /** One thread per client. */
+  Workload(
+      List<String> locks,
+      Duration leaseTime,
+      Duration commandTimeout,
+      Duration waitTimeout,
+      int waitForReplicas,
+      Duration replicaTimeout,
+      Duration registerTimeout,
+      Holds holds,
+      int maxGapMillis,
+      int maxIterations) {
+    this(
+        locks,
+        leaseTime,
+        commandTimeout,
+        waitTimeout,
+        waitForReplicas,
+        replicaTimeout,
+        registerTimeout,
+        holds,
+        maxGapMillis,
+        maxIterations,
+        1);
+  }
+
+  /** This workload with {@code threads} threads per client. */
+  Workload withThreadsPerClient(int threads) {
+    return new Workload(
+        locks,
+        leaseTime,
+        commandTimeout,
+        waitTimeout,
+        waitForReplicas,
+        replicaTimeout,
+        registerTimeout,
+        holds,
+        maxGapMillis,
+        maxIterations,
+        threads);
+  }
 
   /**
    * How long a holder works between its reads and its writes: mostly {@code shortMin..shortMax} ms,
@@ -87,6 +132,7 @@ record Workload(
             + holds.longMax());
     m.put("maxGapMs", Integer.toString(maxGapMillis));
     m.put("maxIterations", Integer.toString(maxIterations));
+    m.put("threads", Integer.toString(threadsPerClient));
     List<String> args = new ArrayList<>();
     m.forEach((k, v) -> args.add(k + "=" + v));
     return args;
@@ -110,6 +156,7 @@ record Workload(
             Integer.parseInt(h[3]),
             Integer.parseInt(h[4])),
         Integer.parseInt(a.get("maxGapMs")),
-        Integer.parseInt(a.get("maxIterations")));
+        Integer.parseInt(a.get("maxIterations")),
+        Integer.parseInt(a.get("threads")));
   }
 }

@@ -136,10 +136,14 @@ final class Acquisition {
     }
     long sentAt = engine.clock().nanoTime();
     Failures.call(() -> engine.driver().take(keys, token, leaseMillis, engine.taker()))
-        .whenComplete((answer, error) -> onAnswer(answer, error, seen, sentAt));
+        .whenComplete((answer, error) -> onAnswer(answer, error, seen, sentAt, 0));
   }
 
-  private void onAnswer(TakeResult answer, Throwable error, long seen, long sentAt) {
+  /**
+   * @param handOffsInARow for a scripted hand-off: the run of hand-offs in this client it continues
+   */
+  private void onAnswer(
+      TakeResult answer, Throwable error, long seen, long sentAt, int handOffsInARow) {
     if (error == null && answer.acquired()) {
       HeldKey key =
           new HeldKey(
@@ -149,7 +153,8 @@ final class Acquisition {
               answer.fencingToken(),
               answer.clockFenced(),
               leaseMillis,
-              sentAt);
+              sentAt,
+              handOffsInARow);
       key.startRenewal(); // before the caller can see the lease, so that close() finds it
       if (!deliver(key.firstLease())) {
         engine.handOff().abandon(key.firstLease()); // the caller gave up meanwhile
@@ -271,11 +276,11 @@ final class Acquisition {
    * The lock was handed to this waiter's token by a script ({@code handed}). If the waiter gave up
    * meanwhile, the lock is released.
    */
-  void handedOver(TakeResult handed, long sentAt) {
+  void handedOver(TakeResult handed, long sentAt, int handOffsInARow) {
     synchronized (this) {
       claimed = false;
     }
-    onAnswer(handed, null, -1, sentAt);
+    onAnswer(handed, null, -1, sentAt, handOffsInARow);
   }
 
   /**

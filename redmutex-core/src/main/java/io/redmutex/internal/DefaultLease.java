@@ -66,8 +66,13 @@ final class DefaultLease implements Lease {
   }
 
   @Override
-  public synchronized boolean isHeld() {
-    return state == State.HELD && key.isHeld();
+  public boolean isHeld() {
+    synchronized (this) {
+      if (state != State.HELD) {
+        return false;
+      }
+    }
+    return key.isHeld();
   }
 
   @Override
@@ -126,15 +131,14 @@ final class DefaultLease implements Lease {
   @Override
   public void release() {
     State before;
-    boolean expired;
     synchronized (this) {
       before = state;
       if (before == State.RELEASED) {
         return;
       }
       state = State.RELEASED;
-      expired = key.hasExpired();
     }
+    boolean expired = key.hasExpired();
     if (before == State.LOST) {
       // Found lost already (and told): the key is someone else's business now; never touch it.
       throw lostException("released, but it had been lost before");

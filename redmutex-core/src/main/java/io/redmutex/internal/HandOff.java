@@ -46,7 +46,7 @@ final class HandOff {
     LockKeys keys = key.keys();
     boolean scripted = driver.canHandOff();
     while (scripted || key.canHandLocally()) {
-      WakeUps.Claim claim = wakeUps.claimForHandOff(keys.channel(), scripted);
+      WakeUps.Claim claim = wakeUps.claimForHandOff(keys.channel(), scripted, key.handOffsInARow());
       if (claim == null) {
         break;
       }
@@ -81,6 +81,7 @@ final class HandOff {
       return false;
     }
     long sentAt = engine.clock().nanoTime();
+    int inARow = key.handOffsInARow() + 1;
     CompletableFuture<TakeResult> handOff =
         Failures.call(
             () ->
@@ -99,7 +100,8 @@ final class HandOff {
             next.unclaim(true);
           } else if (handed.acquired()) {
             wakeUps.handedOff(keys.channel(), handed.othersWaiting());
-            next.handedOver(handed, sentAt);
+            // When no other client waits, the run starts again; else it goes on, to its bound.
+            next.handedOver(handed, sentAt, handed.othersWaiting() > 0 ? inARow : 0);
             engine.handedOff(keys.name(), lease.fencingToken(), handed.fencingToken());
           } else {
             next.unclaim(false);

@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * token as the lock's last ({@code release.lua}), and a scripted hand-off issues above it.
  *
  * <p>The owner of the local expiry: {@link #confirmed} is its one writer.
+ *
+ * <p>Locks: a held key and its leases each guard their own state, and neither is ever taken while
+ * the other is held (a lease asks its key after leaving its own lock; the key tells a lease of its
+ * loss after leaving its own).
  */
 final class HeldKey {
   private static final Logger log = LoggerFactory.getLogger(HeldKey.class);
@@ -39,6 +43,7 @@ final class HeldKey {
   private final boolean clockFenced;
   private final long takenAtNanos;
   private final long answeredAtNanos;
+  private final int handOffsBefore; // of the run this key continues (see handOffsInARow)
 
   // Guarded by this.
   private State state = State.HELD;
@@ -47,9 +52,11 @@ final class HeldKey {
   private long writesSent; // renewals and extends sent, numbering their answers
   private long lastFencingToken;
   private DefaultLease current;
+  private int localHandOffs;
 
   /**
    * @param takenAtNanos when the take (or hand-off) that gave this key to {@code token} was sent
+   * @param handOffsBefore hand-offs in a row before this key (by a scripted hand-off), else 0
    */
   HeldKey(
       LockEngine engine,
@@ -58,13 +65,15 @@ final class HeldKey {
       long fencingToken,
       boolean clockFenced,
       long leaseMillis,
-      long takenAtNanos) {
+      long takenAtNanos,
+      int handOffsBefore) {
     this.engine = engine;
     this.keys = keys;
     this.token = token;
     this.firstFencingToken = fencingToken;
     this.lastFencingToken = fencingToken;
     this.clockFenced = clockFenced;
+    this.handOffsBefore = handOffsBefore;
     this.takenAtNanos = takenAtNanos;
     this.answeredAtNanos = engine.clock().nanoTime();
     this.leaseMillis = leaseMillis;
@@ -120,7 +129,18 @@ final class HeldKey {
       return null;
     }
     current = new DefaultLease(engine, this, ++lastFencingToken, engine.clock().nanoTime());
+    localHandOffs++;
     return current;
+  }
+
+  /**
+   * How many times in a row this client handed the lock on to its own waiters while holding it,
+   * this key's local hand-offs included: the run that {@link WakeUps.Channel#claimForHandOff}
+   * bounds. It lives with the key, not with the subscription, which may end and start again while
+   * the key stays held.
+   */
+  synchronized int handOffsInARow() {
+    return handOffsBefore + localHandOffs;
   }
 
   /**
@@ -165,12 +185,14 @@ final class HeldKey {
         return;
       }
       untilExpiry = expiresAtNanos - sentAt;
-      if (untilExpiry <= 0) {
-        markLost("its lease time passed without a successful renewal");
-        return;
-      }
       millis = leaseMillis;
       write = ++writesSent;
+    }
+    if (untilExpiry <= 0) {
+      // Outside this key's lock: the loss is told to a lease, whose lock is never taken inside
+      // this one (a lease being released asks this key whether it expired).
+      markLost("its lease time passed without a successful renewal");
+      return;
     }
     CompletableFuture<Boolean> renewal =
         Failures.call(() -> engine.driver().extend(keys, token, millis));

@@ -45,7 +45,6 @@ final class WakeUps {
     private final ArrayDeque<Acquisition> parked = new ArrayDeque<>(); // guarded by this
     private int users; // guarded by WakeUps.this
     private long releases; // guarded by this
-    private int handOffsInARow; // guarded by this
     private long yieldedAtNanos; // guarded by this
     private boolean yielded; // guarded by this
     private boolean othersWait; // guarded by this; as last counted (scripted hand-off)
@@ -86,9 +85,6 @@ final class WakeUps {
      */
     synchronized void handedOff(long othersWaiting) {
       othersWait = othersWaiting > 0;
-      if (!othersWait) {
-        handOffsInARow = 0;
-      }
     }
 
     /**
@@ -113,20 +109,20 @@ final class WakeUps {
 
     /**
      * Claims the longest-parked waiter for a hand-off, or returns null: when none is parked, or
-     * when this client has handed the lock on {@link #MAX_HAND_OFFS_IN_A_ROW} times in a row and
-     * other clients wait, as last counted (the release then really releases, and this client
-     * yields, so that waiters in other clients get their turn). When the count is older than the
-     * run ({@code canAsk}: scripted hand-offs are possible), the hand-off after a full run asks
-     * again ({@link Claim#askOthers}); without scripted hand-offs the run always ends there.
+     * when this client has handed the lock on {@link #MAX_HAND_OFFS_IN_A_ROW} times in a row
+     * ({@code inARow}, counted by the held key) and other clients wait, as last counted (the
+     * release then really releases, and this client yields, so that waiters in other clients get
+     * their turn). When the count is older than the run ({@code canAsk}: scripted hand-offs are
+     * possible), the hand-off after a full run asks again ({@link Claim#askOthers}); without
+     * scripted hand-offs the run always ends there.
      */
-    Claim claimForHandOff(boolean canAsk) {
+    Claim claimForHandOff(boolean canAsk, int inARow) {
       while (true) {
         Acquisition next;
         boolean ask = false;
         synchronized (this) {
-          if (handOffsInARow >= MAX_HAND_OFFS_IN_A_ROW) {
+          if (inARow >= MAX_HAND_OFFS_IN_A_ROW) {
             if (othersWait || !canAsk) {
-              handOffsInARow = 0;
               yielded = true;
               yieldedAtNanos = clock.nanoTime();
               return null;
@@ -136,15 +132,11 @@ final class WakeUps {
           next = parked.pollFirst();
           if (next == null) {
             // Contention here is over: the next run finds out afresh whether others wait.
-            handOffsInARow = 0;
             othersWait = false;
             return null;
           }
         }
         if (next.claim()) {
-          synchronized (this) {
-            handOffsInARow++;
-          }
           return new Claim(next, ask);
         }
       }
@@ -276,11 +268,11 @@ final class WakeUps {
   }
 
   /** A parked waiter of this client for {@code channel}, claimed for a hand-off, or null. */
-  Claim claimForHandOff(String channel, boolean canAsk) {
+  Claim claimForHandOff(String channel, boolean canAsk, int inARow) {
     Channel c;
     synchronized (this) {
       c = channels.get(channel);
     }
-    return c == null ? null : c.claimForHandOff(canAsk);
+    return c == null ? null : c.claimForHandOff(canAsk, inARow);
   }
 }
