@@ -12,7 +12,9 @@ import java.util.Optional;
  * @param key the Redis key
  * @param held whether the key exists, whoever wrote it (redmutex or another library)
  * @param remaining the key's remaining time to live; empty when free or when the key has no TTL
- * @param fencingToken the last fencing token issued for this name, 0 if none is remembered
+ * @param fencingToken the last fencing token stored for this name, 0 if none is remembered (a
+ *     process that hands the lock between its own waiters issues the next tokens without a round
+ *     trip, and stores the last one when it releases the lock)
  * @param holder who holds it ({@code clientName on host pid N}), when a redmutex client does
  * @param since when the current redmutex holder took it (Redis server time), when known
  * @param waitingClients how many redmutex clients wait for it (each counted once, however many
