@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -86,13 +87,23 @@ final class Toolchains {
       builder.environment().putAll(environment);
       Process process = builder.start();
       process.getOutputStream().close();
-      // Read while it runs (a full pipe would block it); the read ends when it exits.
-      byte[] output = process.getInputStream().readAllBytes();
+      // Read on another thread (a full pipe would block the command), so the timeout holds.
+      CompletableFuture<byte[]> output =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return process.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                  return ("<output unreadable: " + e + ">").getBytes(StandardCharsets.UTF_8);
+                }
+              });
       if (!process.waitFor(Timing.scaledMillis(timeoutSeconds * 1000), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException(String.join(" ", command) + " did not finish");
+        throw new IllegalStateException(
+            String.join(" ", command) + " did not finish within " + timeoutSeconds + " s (scaled)");
       }
-      return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+      byte[] bytes = output.join();
+      return new Result(process.exitValue(), new String(bytes, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
     } catch (InterruptedException e) {
