@@ -1,6 +1,7 @@
 package io.redmutex.chaos;
 
 import io.lettuce.core.RedisException;
+import io.lettuce.core.resource.ClientResources;
 import io.redmutex.InsufficientReplicasException;
 import io.redmutex.Lease;
 import io.redmutex.LockLostException;
@@ -60,12 +61,23 @@ final class ClientLoop {
 
   /** The RedMutex this client locks with. */
   RedMutex connect() {
+    return connect(null);
+  }
+
+  /**
+   * The RedMutex this client locks with, on {@code clientResources} (for example, ones that route
+   * it through proxies), or on the shared default ones when null.
+   */
+  RedMutex connect(ClientResources clientResources) {
     RedMutex.Builder builder =
         RedMutex.builder()
             .uri(lockUri)
             .leaseTime(workload.leaseTime())
             .commandTimeout(workload.commandTimeout())
             .clientName("chaos-" + id);
+    if (clientResources != null) {
+      builder.clientResources(clientResources);
+    }
     if (workload.waitForReplicas() > 0) {
       builder.waitForReplicas(workload.waitForReplicas(), workload.replicaTimeout());
     }

@@ -155,6 +155,58 @@ final class Scenarios {
             quick ? 10 : 30,
             Duration.ofSeconds(1),
             Duration.ofSeconds(1),
+            false),
+        new Scenario(
+            "cluster-failover",
+            "Redis Cluster: kill the master of a held lock's slot (SIGKILL), its replica takes over",
+            Topology.Kind.CLUSTER,
+            false,
+            4,
+            workload(
+                List.of("chaos-a", "chaos-b"),
+                3000,
+                500,
+                10_000,
+                0,
+                new Workload.Holds(5, 30, 0.2, 300, 800)),
+            ClusterKillMasterNemesis::new,
+            quick ? 1 : 2,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(3),
+            false),
+        new Scenario(
+            "cluster-lost-writes-failover",
+            "Redis Cluster: cut the replication of a lock's slot, take it, kill the slot's master",
+            Topology.Kind.CLUSTER,
+            false,
+            4,
+            // One lock, so that every other client waits for it, and longer holds than on Sentinel:
+            // the slot's failover and the clients' switch to the promoted replica took up to about
+            // 5 s here, and the victim must still be about to write by then.
+            workload(
+                List.of("chaos-a"),
+                8000,
+                500,
+                20_000,
+                0,
+                new Workload.Holds(5, 30, 0.3, 7000, 9000)),
+            () -> new ClusterLostWritesNemesis(7000, Duration.ofSeconds(15)),
+            quick ? 1 : 2,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            true),
+        new Scenario(
+            "cluster-partition",
+            "Redis Cluster: cut one client off from every node for 2-3 lease times, heal",
+            Topology.Kind.CLUSTER_PROXIED,
+            false,
+            4,
+            workload(
+                List.of("chaos-a"), 1500, 300, 6000, 0, new Workload.Holds(5, 30, 0.3, 100, 300)),
+            PartitionNemesis::new,
+            quick ? 2 : 4,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
             false));
   }
 

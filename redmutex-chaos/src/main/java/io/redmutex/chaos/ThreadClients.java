@@ -72,7 +72,7 @@ final class ThreadClients implements Clients {
       ClientLoop loop =
           new ClientLoop(
               id, topology.lockUri(id), workload, register, seed, history::add, () -> stopping);
-      try (RedMutex mutex = loop.connect()) {
+      try (RedMutex mutex = loop.connect(topology.clientResources(id))) {
         connected.complete(null);
         loop.run(mutex);
       }

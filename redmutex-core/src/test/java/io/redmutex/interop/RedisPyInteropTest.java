@@ -10,13 +10,8 @@ import io.redmutex.RedMutex;
 import io.redmutex.testkit.PrintRedisLogsOnFailure;
 import io.redmutex.testkit.RedisServer;
 import io.redmutex.testkit.Timing;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,20 +21,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +50,6 @@ class RedisPyInteropTest {
 
   private static final String NAME = "orders:42";
   private static final String PASSWORD = "interop-s3cret";
-  private static final Duration LINE_TIMEOUT = Duration.ofSeconds(20);
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22}|[0-9a-f]{32}");
   private static final Pattern PY_TOKEN = Pattern.compile("\"token\": \"([^\"]*)\"");
   private static final Pattern PY_PTTL = Pattern.compile("\"pttl\": (-?\\d+)");
@@ -67,7 +58,7 @@ class RedisPyInteropTest {
   private static Path script;
   private static RedisServer server;
 
-  private final List<PyLock> pythons = new ArrayList<>();
+  private final List<InteropProcess> pythons = new ArrayList<>();
 
   @BeforeAll
   static void startRedisAndFindPython() throws IOException {
@@ -97,12 +88,12 @@ class RedisPyInteropTest {
 
   @AfterEach
   void stopPythons() {
-    pythons.forEach(PyLock::close);
+    pythons.forEach(InteropProcess::close);
   }
 
   @Test
   void acquire_whenPythonHolds_waitsForItsRelease() throws Exception {
-    PyLock py = python("hold", NAME, 30);
+    InteropProcess py = python("hold", NAME, 30);
     String pyToken = token(py.expect("ACQUIRED"));
 
     try (RedMutex mutex = RedMutex.builder().uri(server.uri()).build()) {
@@ -141,13 +132,13 @@ class RedisPyInteropTest {
     try (RedMutex mutex = RedMutex.builder().uri(server.uri()).build()) {
       Lease first = mutex.acquire(NAME, Duration.ZERO);
 
-      PyLock busy = python("try", NAME, 30);
+      InteropProcess busy = python("try", NAME, 30);
       assertThat(busy.next()).isEqualTo("BUSY");
       assertThat(busy.exitCode()).isZero();
       assertThat(first.isHeld()).isTrue();
 
       first.release();
-      PyLock free = python("try", NAME, 30);
+      InteropProcess free = python("try", NAME, 30);
       free.expect("ACQUIRED");
       assertThat(free.next()).isEqualTo("RELEASED");
       assertThat(free.exitCode()).isZero();
@@ -164,7 +155,8 @@ class RedisPyInteropTest {
     try (RedMutex mutex = RedMutex.builder().uri(server.uri()).build()) {
       Lease lease = mutex.acquire(NAME, Duration.ZERO);
 
-      PyLock py = python("wait", NAME, 30, "--blocking-timeout", seconds(LINE_TIMEOUT));
+      InteropProcess py =
+          python("wait", NAME, 30, "--blocking-timeout", seconds(InteropProcess.LINE_TIMEOUT));
       assertThat(py.next()).isEqualTo("WAITING"); // its first, non-blocking, attempt failed
       lease.release();
 
@@ -203,7 +195,7 @@ class RedisPyInteropTest {
             assertThat(Long.parseLong(server.command("PTTL", key))).as("PTTL " + key).isPositive();
           }
 
-          PyLock py = python("try", NAME, 30);
+          InteropProcess py = python("try", NAME, 30);
           assertThat(py.next()).isEqualTo("BUSY");
         }
         assertThat(server.command("EXISTS", NAME)).isEqualTo("0");
@@ -219,9 +211,9 @@ class RedisPyInteropTest {
       assertThat(server.command("GET", "billing:" + NAME)).matches(TOKEN);
       assertThat(server.command("EXISTS", NAME)).isEqualTo("0");
 
-      PyLock samePrefixed = python("try", "billing:" + NAME, 30);
+      InteropProcess samePrefixed = python("try", "billing:" + NAME, 30);
       assertThat(samePrefixed.next()).isEqualTo("BUSY");
-      PyLock plain = python("try", NAME, 30);
+      InteropProcess plain = python("try", NAME, 30);
       plain.expect("ACQUIRED");
       assertThat(plain.next()).isEqualTo("RELEASED");
       assertThat(lease.isHeld()).isTrue();
@@ -230,7 +222,7 @@ class RedisPyInteropTest {
 
   @Test
   void acquire_afterPythonLockExpires_succeeds_andPythonsLateReleaseKeepsJavasKey() {
-    PyLock py = python("hold", NAME, 1); // redis-py: PX 1000, no renewal
+    InteropProcess py = python("hold", NAME, 1); // redis-py: PX 1000, no renewal
     String pyToken = token(py.expect("ACQUIRED"));
 
     try (RedMutex mutex = RedMutex.builder().uri(server.uri()).build()) {
@@ -255,7 +247,7 @@ class RedisPyInteropTest {
       Lease lease = mutex.acquire(NAME, Duration.ZERO);
       assertThat(server.command("DEL", NAME)).isEqualTo("1"); // an operator breaks the lock
 
-      PyLock py = python("hold", NAME, 30);
+      InteropProcess py = python("hold", NAME, 30);
       String pyToken = token(py.expect("ACQUIRED"));
 
       assertThatThrownBy(lease::release).isInstanceOf(LockLostException.class);
@@ -269,7 +261,8 @@ class RedisPyInteropTest {
 
   // ---- Python side ----
 
-  private PyLock python(String action, String name, double timeoutSeconds, String... extra) {
+  private InteropProcess python(
+      String action, String name, double timeoutSeconds, String... extra) {
     List<String> command = new ArrayList<>();
     command.addAll(
         List.of(
@@ -286,7 +279,7 @@ class RedisPyInteropTest {
             Double.toString(timeoutSeconds)));
     command.addAll(Arrays.asList(extra));
     command.add(action);
-    PyLock py = new PyLock(command);
+    InteropProcess py = new InteropProcess(command, Map.of(), PASSWORD);
     pythons.add(py);
     return py;
   }
@@ -308,133 +301,6 @@ class RedisPyInteropTest {
     String rendered = server.command("KEYS", "*"); // "[a, b]"; our keys hold no ", "
     String inner = rendered.substring(1, rendered.length() - 1);
     return inner.isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(inner.split(", ")));
-  }
-
-  /** One run of pylock.py: its stdout lines as events, stdin as the "release" signal. */
-  private static final class PyLock implements AutoCloseable {
-    private static final String EOF = "<EOF>";
-
-    private final List<String> command;
-    private final Process process;
-    private final Path stderr;
-    private final Writer stdin;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-    PyLock(List<String> command) {
-      this.command = command;
-      try {
-        stderr = Files.createTempFile("pylock", ".err");
-        process =
-            new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.to(stderr.toFile()))
-                .start();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot start " + command, e);
-      }
-      stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-      Thread reader = new Thread(this::readStdout, "pylock-stdout-" + process.pid());
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    private void readStdout() {
-      try (BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        lines.add("<stdout unreadable: " + e + ">");
-      } finally {
-        lines.add(EOF);
-      }
-    }
-
-    /** The next line on stdout, waiting up to {@link #LINE_TIMEOUT} (scaled). */
-    String next() {
-      Duration timeout = Timing.scaled(LINE_TIMEOUT);
-      String line;
-      try {
-        line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + this, e);
-      }
-      if (line == null) {
-        return Assertions.fail("no output within " + timeout + " from " + this);
-      }
-      if (line.equals(EOF)) {
-        lines.add(EOF);
-        return Assertions.fail("exited without the expected output: " + this);
-      }
-      return line;
-    }
-
-    /** Expects the next line to be {@code event}, and returns what follows it. */
-    String expect(String event) {
-      String line = next();
-      if (!line.equals(event) && !line.startsWith(event + " ")) {
-        return Assertions.fail("expected " + event + ", got '" + line + "' from " + this);
-      }
-      return line.substring(event.length()).trim();
-    }
-
-    /** Tells a holding script to release. */
-    void release() {
-      try {
-        stdin.write("release\n");
-        stdin.flush();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot signal " + this, e);
-      }
-    }
-
-    int exitCode() {
-      try {
-        if (!process.waitFor(Timing.scaledMillis(LINE_TIMEOUT.toMillis()), TimeUnit.MILLISECONDS)) {
-          return Assertions.fail("did not exit: " + this);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + this, e);
-      }
-      return process.exitValue();
-    }
-
-    @Override
-    public void close() {
-      try {
-        stdin.close(); // EOF on stdin: a holding script releases and exits
-        if (!process.waitFor(Timing.scaledMillis(5_000), TimeUnit.MILLISECONDS)) {
-          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (IOException e) {
-        process.destroyForcibly();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-      } finally {
-        try {
-          Files.deleteIfExists(stderr);
-        } catch (IOException ignored) {
-          // a temp file
-        }
-      }
-    }
-
-    @Override
-    public String toString() {
-      String err;
-      try {
-        err = Files.readString(stderr);
-      } catch (IOException e) {
-        err = "(unreadable: " + e + ")";
-      }
-      return String.join(" ", command).replace(PASSWORD, "***")
-          + (process.isAlive() ? " (running)" : " (exit " + process.exitValue() + ")")
-          + (err.isBlank() ? "" : "; stderr:\n" + err);
-    }
   }
 
   // ---- finding Python ----
@@ -464,10 +330,7 @@ class RedisPyInteropTest {
             + " (apt-get install python3-redis, or pip install redis) or point REDMUTEX_PYTHON at a"
             + " python that has it. Tried: "
             + String.join("; ", tried);
-    if (System.getenv("CI") != null) {
-      return Assertions.fail(message);
-    }
-    return Assumptions.abort(message);
+    return Toolchains.missing(message);
   }
 
   /** Empty if {@code python -c "import redis"} succeeds, else why not. */
