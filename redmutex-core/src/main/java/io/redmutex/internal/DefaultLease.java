@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * so it is never later than the key's expiry in Redis: {@link #isHeld()} turns false no later than
  * the key can vanish, even when Redis cannot be reached.
  */
-final class DefaultLease implements Lease {
+final class DefaultLease implements Lease, Renewer.Renewable {
   private static final Logger log = LoggerFactory.getLogger(DefaultLease.class);
 
   private enum State {
@@ -106,7 +106,8 @@ final class DefaultLease implements Lease {
   }
 
   /** One renewal, from the renewer's thread; never blocks. */
-  void renew() {
+  @Override
+  public void renew() {
     long sentAt = engine.clock().nanoTime();
     long millis;
     long write;
@@ -219,7 +220,8 @@ final class DefaultLease implements Lease {
   }
 
   /** Marks the lease lost, once: stops renewal, then tells the listener and the callbacks. */
-  void markLost(String why) {
+  @Override
+  public void markLost(String why) {
     synchronized (this) {
       if (state != State.HELD) {
         return;
