@@ -62,6 +62,17 @@ public abstract class PermitContractTest {
   void closeClients() {
     clients.forEach(RedMutex::close);
     clients.clear();
+    inspector = null;
+  }
+
+  private RedMutex inspector;
+
+  /** One client for the polls of a test (a client per poll would open connections each time). */
+  private RedMutex inspector() {
+    if (inspector == null) {
+      inspector = client();
+    }
+    return inspector;
   }
 
   protected RedMutex client() {
@@ -257,7 +268,7 @@ public abstract class PermitContractTest {
     Lease held = semaphore.acquire(Duration.ZERO);
     CompletableFuture<Lease> waiter =
         client().semaphore(name, 1).acquireAsync(scaled(Duration.ofSeconds(20)));
-    await().until(() -> client().inspectSemaphore(name).waitingClients() == 1);
+    await().until(() -> inspector().inspectSemaphore(name).waitingClients() == 1);
 
     for (String key : List.of(semKey(), semKey() + ":info", semKey() + ":waiters")) {
       assertThat(Long.parseLong(admin(key, "PTTL", key))).as("PTTL of %s", key).isPositive();
@@ -363,7 +374,7 @@ public abstract class PermitContractTest {
         writerClient.readWriteLock(name).write().acquireAsync(scaled(Duration.ofSeconds(20)));
     await().until(() -> Internals.parkedReadWriteWaiters(writerClient, name) == 1);
 
-    assertThat(client().inspectReadWriteLock(name).writerWaiting()).isPresent();
+    assertThat(inspector().inspectReadWriteLock(name).writerWaiting()).isPresent();
     assertThat(client().readWriteLock(name).read().tryAcquire()).isEmpty();
 
     reading.release();
@@ -381,7 +392,7 @@ public abstract class PermitContractTest {
     assertThatThrownBy(() -> b.write().acquire(Duration.ofMillis(200)))
         .isInstanceOf(LockTimeoutException.class);
 
-    await().until(() -> client().inspectReadWriteLock(name).writerWaiting().isEmpty());
+    await().until(() -> inspector().inspectReadWriteLock(name).writerWaiting().isEmpty());
     Optional<Lease> second = b.read().tryAcquire();
     assertThat(second).isPresent();
     second.get().release();
@@ -492,7 +503,7 @@ public abstract class PermitContractTest {
     Lease reading = lock.read().acquire(Duration.ZERO);
     CompletableFuture<Lease> writer =
         client().readWriteLock(name).write().acquireAsync(scaled(Duration.ofSeconds(20)));
-    await().until(() -> client().inspectReadWriteLock(name).writerWaiting().isPresent());
+    await().until(() -> inspector().inspectReadWriteLock(name).writerWaiting().isPresent());
 
     for (String key : List.of(rwKey("readers"), rwKey("info"), rwKey("intent"), rwKey("waiters"))) {
       assertThat(Long.parseLong(admin(key, "PTTL", key))).as("PTTL of %s", key).isPositive();
