@@ -219,7 +219,7 @@ public abstract class PermitContractTest {
   void semaphore_renewal_keepsPermitsPastTheLeaseTime() {
     CountingDriver.Calls calls = new CountingDriver.Calls();
     DistributedSemaphore semaphore =
-        client(b -> Internals.countScripts(b.leaseTime(Duration.ofMillis(300)), calls))
+        client(b -> Internals.countScripts(b.leaseTime(Duration.ofMillis(600)), calls))
             .semaphore(name, 2);
     Lease one = semaphore.acquire(Duration.ZERO);
     Lease two = semaphore.acquire(Duration.ZERO);
@@ -434,7 +434,7 @@ public abstract class PermitContractTest {
   void readWrite_renewal_keepsReadAndWriteHoldsPastTheLeaseTime() {
     CountingDriver.Calls calls = new CountingDriver.Calls();
     DistributedReadWriteLock lock =
-        client(b -> Internals.countScripts(b.leaseTime(Duration.ofMillis(300)), calls))
+        client(b -> Internals.countScripts(b.leaseTime(Duration.ofMillis(600)), calls))
             .readWriteLock(name);
     Lease writing = lock.write().acquire(Duration.ZERO);
     await().atMost(scaled(Duration.ofSeconds(30))).until(() -> calls.of("permit_extend") >= 10);
