@@ -7,6 +7,7 @@ import io.redmutex.internal.LockDriver;
 import io.redmutex.internal.LockEngine;
 import io.redmutex.internal.LockKeys;
 import io.redmutex.internal.NanoClock;
+import io.redmutex.internal.PermitEngine;
 import io.redmutex.internal.RedisUris;
 import io.redmutex.internal.Settings;
 import java.time.Duration;
@@ -64,10 +65,15 @@ public final class RedMutex implements AutoCloseable {
   /** The longest lock name accepted, in UTF-8 bytes. */
   public static final int MAX_NAME_BYTES = LockKeys.MAX_NAME_BYTES;
 
+  /** The most permits a {@linkplain #semaphore semaphore} may have: 1,000,000. */
+  public static final int MAX_PERMITS = PermitEngine.MAX_PERMITS;
+
   private final LockEngine engine;
+  private final PermitEngine permits;
 
   private RedMutex(LockEngine engine) {
     this.engine = engine;
+    this.permits = new PermitEngine(engine);
   }
 
   /**
@@ -162,6 +168,47 @@ public final class RedMutex implements AutoCloseable {
     return engine.inspection().forceRelease(name);
   }
 
+  /**
+   * A semaphore of {@code permits} permits named {@code name}: at most that many leases at once,
+   * across every client. Cheap: nothing is sent until an acquire.
+   *
+   * @throws IllegalArgumentException if the name is bad (as a lock name) or permits are not between
+   *     1 and {@link #MAX_PERMITS}
+   * @throws UnsupportedOperationException with {@code waitForReplicas} (not supported for
+   *     semaphores yet)
+   * @see DistributedSemaphore
+   */
+  public DistributedSemaphore semaphore(String name, int permits) {
+    return this.permits.semaphore(name, permits);
+  }
+
+  /**
+   * The read-write lock named {@code name}. Cheap: nothing is sent until an acquire.
+   *
+   * @throws IllegalArgumentException if the name is bad (as a lock name)
+   * @throws UnsupportedOperationException with {@code waitForReplicas} (not supported for
+   *     read-write locks yet)
+   * @see DistributedReadWriteLock
+   */
+  public DistributedReadWriteLock readWriteLock(String name) {
+    return permits.readWriteLock(name);
+  }
+
+  /** What Redis says about semaphore {@code name} now: its permits, holders and waiters. */
+  public PermitsInfo inspectSemaphore(String name) {
+    return permits.inspectSemaphore(name);
+  }
+
+  /** What Redis says about read-write lock {@code name} now: writer, readers, waiters. */
+  public PermitsInfo inspectReadWriteLock(String name) {
+    return permits.inspectReadWriteLock(name);
+  }
+
+  /** The semaphores' and read-write locks' engine, for tests in this package's test sources. */
+  PermitEngine permitEngine() {
+    return permits;
+  }
+
   /** The engine, for tests in this package's test sources. */
   LockEngine engine() {
     return engine;
@@ -173,7 +220,11 @@ public final class RedMutex implements AutoCloseable {
    */
   @Override
   public void close() {
-    engine.close();
+    try {
+      permits.close();
+    } finally {
+      engine.close();
+    }
   }
 
   /**

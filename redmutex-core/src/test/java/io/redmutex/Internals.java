@@ -12,6 +12,16 @@ public final class Internals {
     return client.engine().parkedWaiters(name);
   }
 
+  /** How many acquires of {@code client} wait parked for semaphore {@code name}. */
+  public static int parkedSemaphoreWaiters(RedMutex client, String name) {
+    return client.permitEngine().parkedSemaphoreWaiters(name);
+  }
+
+  /** How many acquires of {@code client} wait parked for read-write lock {@code name}. */
+  public static int parkedReadWriteWaiters(RedMutex client, String name) {
+    return client.permitEngine().parkedReadWriteWaiters(name);
+  }
+
   /** Counts in {@code calls} every script the client built from {@code builder} sends. */
   @SuppressWarnings("exports") // test sources, on the class path: the module is not in play
   public static RedMutex.Builder countScripts(

@@ -85,6 +85,12 @@ public final class BenchMain {
         rounds.round("round " + r + "/" + mode.rounds(), mode.round(), true);
       }
       rounds.summarize();
+      try {
+        report.permits.addAll(PermitsScenario.runAll(redis, admin, mode, CpuMeter.of(admin)));
+      } catch (RuntimeException e) {
+        report.failures.put("semaphore+read-write", e.toString());
+        e.printStackTrace(progress);
+      }
       footprints(redis, admin, report, mode.footprintLocks());
 
       libraries.forEach(l -> report.notes.put(l.id(), l.notes()));

@@ -64,6 +64,16 @@ final class JsonReport {
                 c.acquisitionsPerSecond(),
                 c.handOffP50Micros(),
                 c.handOffP99Micros()));
+    report.permits.forEach(
+        f ->
+            latencyRow(
+                rows.addObject(),
+                f.kind(),
+                f.library(),
+                PermitsScenario.THREADS,
+                f.opsPerSecond(),
+                f.p50Micros(),
+                f.p99Micros()));
     report.footprint.forEach(
         (library, f) ->
             rows.addObject()

@@ -37,6 +37,7 @@ final class MarkdownReport {
     throughputTable(out, report, Scenario.UNCONTENDED);
     throughputTable(out, report, Scenario.PARALLEL);
     contendedTable(out, report);
+    PermitsScenario.table(out, report.permits);
     footprintTable(out, report);
     ratioTable(out, report);
     targets(out, report);

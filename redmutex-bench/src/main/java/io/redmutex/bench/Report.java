@@ -26,6 +26,9 @@ final class Report {
   final Map<String, Figures.Contended> contended = new LinkedHashMap<>();
   final Map<String, FootprintScenario.Run> footprint = new LinkedHashMap<>();
 
+  /** The semaphore and read-write scenarios (redmutex and Redisson only). */
+  final List<PermitsScenario.Figures> permits = new ArrayList<>();
+
   /** Library id → what it did that a reader should know (see {@link Library#notes()}). */
   final Map<String, List<String>> notes = new LinkedHashMap<>();
 
@@ -60,6 +63,7 @@ final class Report {
   List<String> problems() {
     List<String> problems = new ArrayList<>();
     failures.forEach((what, why) -> problems.add(what + " failed: " + why));
+    problems.addAll(PermitsScenario.problems(permits));
     for (String library : libraries.keySet()) {
       for (Scenario s : List.of(Scenario.UNCONTENDED, Scenario.PARALLEL)) {
         Figures.Throughput t = throughput(s).get(library);

@@ -24,7 +24,8 @@ final class Checker {
       List<FaultRecord> faults,
       Map<String, Map<Register.Mode, Register.FinalState>> registers,
       int lockKeysLeft,
-      int clientsNotStopped) {}
+      int clientsNotStopped,
+      int permits) {}
 
   static Findings check(RunData run) {
     List<Op> ops = run.ops();
@@ -81,14 +82,25 @@ final class Checker {
     }
     List<String> order = tokenOrder(ops, origin);
     order.forEach(o -> example(examples, o));
-    List<BelievedHold[]> overlapping = overlaps(holds);
+    // A semaphore's holders may overlap up to its permits: there, count more than that at once.
+    List<BelievedHold[]> overlapping =
+        run.permits() > 0
+            ? List.of()
+            : run.permits() == Workload.READ_WRITE ? readWriteOverlaps(holds) : overlaps(holds);
+    List<String> overUnreported = new ArrayList<>();
+    int overCapacity =
+        run.permits() > 0
+            ? overCapacity(holds, run.permits(), origin, unfencedExamples, overUnreported)
+            : 0;
+    overUnreported.forEach(u -> example(examples, u));
     overlapping.stream()
         .limit(2)
         .forEach(
             p ->
                 unfencedExamples.add(
                     "lease " + describe(p[0], origin) + " overlapped " + describe(p[1], origin)));
-    List<String> unreported = unreportedLosses(overlapping, origin);
+    List<String> unreported = new ArrayList<>(unreportedLosses(overlapping, origin));
+    unreported.addAll(overUnreported);
     unreported.forEach(u -> example(examples, u));
     List<String> slow = slowCalls(ops, run.faults(), origin);
     slow.forEach(s -> example(examples, s));
@@ -113,7 +125,7 @@ final class Checker {
                 .filter(o -> o.register().equals(Register.Mode.FENCED.label()))
                 .filter(o -> o.outcome() == Op.Outcome.FAIL)
                 .count(),
-        overlapping.size(),
+        overlapping.size() + overCapacity,
         unfencedLost,
         slow.size(),
         run.lockKeysLeft(),
@@ -200,6 +212,81 @@ final class Checker {
       open.add(hold);
     }
     return pairs;
+  }
+
+  /**
+   * For read-write locks: pairs of holds of the same lock, by different holders, believed held at
+   * the same time, at least one of them a write (read holds carry {@link Workload#READ_SUFFIX}).
+   */
+  static List<BelievedHold[]> readWriteOverlaps(List<BelievedHold> holds) {
+    Set<String> reads = new HashSet<>();
+    List<BelievedHold> byLock = new ArrayList<>();
+    for (BelievedHold h : holds) {
+      if (h.lock().endsWith(Workload.READ_SUFFIX)) {
+        reads.add(h.client() + "/" + h.token());
+      }
+      byLock.add(
+          new BelievedHold(
+              h.client(),
+              h.lock().replace(Workload.READ_SUFFIX, ""),
+              h.token(),
+              h.startNanos(),
+              h.endNanos(),
+              h.reportedLost()));
+    }
+    List<BelievedHold[]> pairs = new ArrayList<>();
+    for (BelievedHold[] pair : overlaps(byLock)) {
+      if (!reads.contains(pair[0].client() + "/" + pair[0].token())
+          || !reads.contains(pair[1].client() + "/" + pair[1].token())) {
+        pairs.add(pair);
+      }
+    }
+    return pairs;
+  }
+
+  /**
+   * For semaphores of {@code permits} permits: each acquisition after which more than {@code
+   * permits} leases of its semaphore were believed held at once (the calibration figure). The
+   * semaphore itself admits at most {@code permits}, so one of those holders must have lost its
+   * permit and must have been told: where none was, a description goes to {@code unreported}.
+   */
+  static int overCapacity(
+      List<BelievedHold> holds,
+      int permits,
+      long origin,
+      List<String> examples,
+      List<String> unreported) {
+    List<BelievedHold> sorted = new ArrayList<>(holds);
+    sorted.sort(Comparator.comparingLong(BelievedHold::startNanos));
+    Map<String, List<BelievedHold>> active = new HashMap<>();
+    int count = 0;
+    for (BelievedHold hold : sorted) {
+      List<BelievedHold> open = active.computeIfAbsent(hold.lock(), k -> new ArrayList<>());
+      open.removeIf(h -> h.endNanos() <= hold.startNanos());
+      open.add(hold);
+      if (open.size() > permits) {
+        count++;
+        if (examples.size() < 4) {
+          examples.add(
+              open.size()
+                  + " believed holders of a "
+                  + permits
+                  + "-permit semaphore when "
+                  + describe(hold, origin)
+                  + " began");
+        }
+        if (open.stream().noneMatch(BelievedHold::reportedLost)) {
+          unreported.add(
+              open.size()
+                  + " believed holders of a "
+                  + permits
+                  + "-permit semaphore when "
+                  + describe(hold, origin)
+                  + " began, and none of them was told it had lost its permit");
+        }
+      }
+    }
+    return count;
   }
 
   /**

@@ -127,6 +127,10 @@ final class ClientLoop {
       String lock = workload.locks().get(random.nextInt(workload.locks().size()));
       long holdMillis = workload.holds().next(random);
       int gapMillis = random.nextInt(workload.maxGapMillis() + 1);
+      if (workload.permits() == Workload.READ_WRITE
+          && random.nextDouble() >= Workload.WRITE_SHARE) {
+        lock = lock + Workload.READ_SUFFIX; // a read hold: its events carry the suffix
+      }
       Lease lease = acquire(mutex, lock);
       if (lease != null) {
         update(lease, lock, holdMillis);
@@ -140,7 +144,15 @@ final class ClientLoop {
     Lease lease = null;
     Op.Outcome outcome;
     try {
-      lease = mutex.acquire(lock, workload.waitTimeout());
+      if (workload.permits() > 0) {
+        lease = mutex.semaphore(lock, workload.permits()).acquire(workload.waitTimeout());
+      } else if (workload.permits() == Workload.READ_WRITE) {
+        boolean read = lock.endsWith(Workload.READ_SUFFIX);
+        var rw = mutex.readWriteLock(read ? lock.substring(0, lock.indexOf('#')) : lock);
+        lease = (read ? rw.read() : rw.write()).acquire(workload.waitTimeout());
+      } else {
+        lease = mutex.acquire(lock, workload.waitTimeout());
+      }
       outcome = Op.Outcome.OK;
     } catch (LockTimeoutException | InsufficientReplicasException e) {
       outcome = Op.Outcome.FAIL; // not taken (a take not acknowledged by replicas is given back)
@@ -162,6 +174,25 @@ final class ClientLoop {
 
   private void update(Lease lease, String lock, long holdMillis) {
     long token = lease.fencingToken();
+    if (workload.permits() > 0 || lock.endsWith(Workload.READ_SUFFIX)) {
+      // A semaphore's holders, and readers, share no register: they only think.
+      long now = System.nanoTime();
+      sink.accept(
+          new Op(
+              id,
+              Op.Kind.THINK,
+              lock,
+              Op.NO_REGISTER,
+              now,
+              now + Duration.ofMillis(holdMillis).toNanos(),
+              Op.Outcome.OK,
+              token,
+              holdMillis,
+              0));
+      sleep(holdMillis);
+      release(lease, lock);
+      return;
+    }
     Long fenced = read(Register.Mode.FENCED, lock, token);
     Long unfenced = read(Register.Mode.UNFENCED, lock, token);
     long now = System.nanoTime();

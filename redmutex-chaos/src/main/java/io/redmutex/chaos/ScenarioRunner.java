@@ -72,7 +72,14 @@ final class ScenarioRunner {
       Thread.sleep(workload.leaseTime().toMillis() + 100);
       int keysLeft = 0;
       for (String lock : workload.locks()) {
-        if (!"0".equals(topology.masterFor(lock).command("EXISTS", lock))) {
+        String key =
+            workload.permits() > 0
+                ? "{" + lock + "}:sem"
+                : workload.permits() == Workload.READ_WRITE ? "{" + lock + "}:rw:readers" : lock;
+        String writer = "{" + lock + "}:rw:writer";
+        if (!"0".equals(topology.masterFor(lock).command("EXISTS", key))
+            || (workload.permits() == Workload.READ_WRITE
+                && !"0".equals(topology.masterFor(lock).command("EXISTS", writer)))) {
           keysLeft++;
         }
       }
@@ -82,7 +89,8 @@ final class ScenarioRunner {
               history.faults(),
               finalRegisters(registerServer, workload.locks()),
               keysLeft,
-              notStopped);
+              notStopped,
+              workload.permits());
       Findings findings = Checker.check(data);
       dumpHistory(scenario, run, seed, data);
       keepLogs = findings.mustHoldViolations() > 0;

@@ -207,7 +207,64 @@ final class Scenarios {
             quick ? 2 : 4,
             Duration.ofSeconds(1),
             Duration.ofSeconds(2),
-            false));
+            false),
+        new Scenario(
+            "semaphore-pause",
+            "semaphores of 2 permits: SIGSTOP a worker JVM holding a permit for 2.5-3 lease"
+                + " times, then SIGCONT",
+            Topology.Kind.STANDALONE,
+            true,
+            4,
+            withPermits(
+                2,
+                workload(
+                    List.of("chaos-sem"),
+                    1000,
+                    300,
+                    5000,
+                    0,
+                    new Workload.Holds(5, 30, 0.3, 150, 300))),
+            PauseProcessNemesis::new,
+            quick ? 2 : 4,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            true),
+        new Scenario(
+            "read-write-pause",
+            "read-write locks, 1 take in 5 a write: SIGSTOP a worker JVM for 2.5-3 lease times,"
+                + " then SIGCONT",
+            Topology.Kind.STANDALONE,
+            true,
+            4,
+            withPermits(
+                Workload.READ_WRITE,
+                workload(
+                    List.of("chaos-rw"),
+                    1000,
+                    300,
+                    5000,
+                    0,
+                    new Workload.Holds(5, 30, 0.3, 150, 300))),
+            PauseProcessNemesis::new,
+            quick ? 2 : 4,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            true));
+  }
+
+  private static Workload withPermits(int permits, Workload w) {
+    return new Workload(
+        w.locks(),
+        w.leaseTime(),
+        w.commandTimeout(),
+        w.waitTimeout(),
+        w.waitForReplicas(),
+        w.replicaTimeout(),
+        w.registerTimeout(),
+        w.holds(),
+        w.maxGapMillis(),
+        w.maxIterations(),
+        permits);
   }
 
   /**
@@ -241,6 +298,7 @@ final class Scenarios {
         REGISTER_TIMEOUT,
         holds,
         MAX_GAP_MILLIS,
-        MAX_ITERATIONS);
+        MAX_ITERATIONS,
+        0);
   }
 }

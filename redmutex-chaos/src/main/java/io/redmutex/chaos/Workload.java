@@ -13,6 +13,10 @@ import java.util.Random;
  * told to stop, for at most {@code maxIterations} leases.
  *
  * @param waitForReplicas 0 for none
+ * @param permits 0 to lock {@code locks} as mutexes; N to take permits of semaphores of N permits
+ *     by those names instead (holders then only think: N of them share no register); {@link
+ *     #READ_WRITE} to take read-write locks by those names, one take in {@link #WRITE_SHARE}
+ *     writing (writers update the registers as a lock's holders do; readers only think)
  * @param threadsPerClient threads that run this loop on each client's one {@code RedMutex}: with
  *     more than one, a release often finds a waiter in its own client (a local hand-off)
  */
@@ -27,6 +31,7 @@ record Workload(
     Holds holds,
     int maxGapMillis,
     int maxIterations,
+    int permits,
     int threadsPerClient) {
 
   /** One thread per client. */
@@ -40,7 +45,8 @@ record Workload(
       Duration registerTimeout,
       Holds holds,
       int maxGapMillis,
-      int maxIterations) {
+      int maxIterations,
+      int permits) {
     this(
         locks,
         leaseTime,
@@ -52,6 +58,7 @@ record Workload(
         holds,
         maxGapMillis,
         maxIterations,
+        permits,
         1);
   }
 
@@ -68,6 +75,7 @@ record Workload(
         holds,
         maxGapMillis,
         maxIterations,
+        permits,
         threads);
   }
 
@@ -84,6 +92,15 @@ record Workload(
       return min + (max > min ? random.nextInt(max - min + 1) : 0);
     }
   }
+
+  /** {@code permits} for read-write locks. */
+  static final int READ_WRITE = -1;
+
+  /** The share of a read-write workload's takes that are writes. */
+  static final double WRITE_SHARE = 0.2;
+
+  /** What a read hold's events carry as their lock: the lock name and this suffix. */
+  static final String READ_SUFFIX = "#read";
 
   /** Slack on top of a call's own wait: the command timeout plus a second for a loaded machine. */
   Duration slack() {
@@ -132,6 +149,7 @@ record Workload(
             + holds.longMax());
     m.put("maxGapMs", Integer.toString(maxGapMillis));
     m.put("maxIterations", Integer.toString(maxIterations));
+    m.put("permits", Integer.toString(permits));
     m.put("threads", Integer.toString(threadsPerClient));
     List<String> args = new ArrayList<>();
     m.forEach((k, v) -> args.add(k + "=" + v));
@@ -157,6 +175,7 @@ record Workload(
             Integer.parseInt(h[4])),
         Integer.parseInt(a.get("maxGapMs")),
         Integer.parseInt(a.get("maxIterations")),
+        Integer.parseInt(a.get("permits")),
         Integer.parseInt(a.get("threads")));
   }
 }

@@ -72,7 +72,86 @@ class CheckerTest {
             List.of(),
             Map.of(LOCK, Map.of(Mode.FENCED, fenced, Mode.UNFENCED, unfenced)),
             0,
+            0,
             0));
+  }
+
+  private static Findings checkSemaphore(H h, int permits) {
+    return Checker.check(new Checker.RunData(h.ops, List.of(), Map.of(), 0, 0, permits));
+  }
+
+  @Test
+  void readWrite_readersOverlapping_areNot_aReaderBesideAWriterIs() {
+    String read = LOCK + Workload.READ_SUFFIX;
+    List<BelievedHold> readers =
+        List.of(
+            new BelievedHold(0, read, 100, 0, 10, false),
+            new BelievedHold(1, read, 200, 5, 15, false));
+    assertThat(Checker.readWriteOverlaps(readers)).isEmpty();
+
+    List<BelievedHold> withWriter =
+        List.of(
+            new BelievedHold(0, read, 100, 0, 30, true), // paused, told late
+            new BelievedHold(1, LOCK, 200, 20, 25, false));
+    List<BelievedHold[]> pairs = Checker.readWriteOverlaps(withWriter);
+    assertThat(pairs).hasSize(1);
+    assertThat(Checker.unreportedLosses(pairs, 0)).isEmpty();
+    assertThat(
+            Checker.unreportedLosses(
+                Checker.readWriteOverlaps(
+                    List.of(
+                        new BelievedHold(0, read, 100, 0, 30, false),
+                        new BelievedHold(1, LOCK, 200, 20, 25, false))),
+                0))
+        .hasSize(1);
+  }
+
+  @Test
+  void semaphore_upToItsPermitsAtOnce_isNotFlagged() {
+    H h =
+        new H()
+            .acquire(0, 100, 0, 1)
+            .acquire(1, 200, 0, 2)
+            .release(0, 100, 10, Outcome.OK)
+            .acquire(2, 300, 3, 11)
+            .release(1, 200, 12, Outcome.OK)
+            .release(2, 300, 20, Outcome.OK);
+
+    Findings f = checkSemaphore(h, 2);
+
+    assertThat(f.unfencedViolations()).isZero();
+    assertThat(f.mustHoldViolations()).isZero();
+  }
+
+  @Test
+  void semaphore_moreBelievedHoldersThanPermits_isCounted_andFlaggedWhenNobodyWasTold() {
+    // Client 0 is paused holding a permit; its permit expires, client 2 takes it.
+    H told =
+        new H()
+            .acquire(0, 100, 0, 1)
+            .acquire(1, 200, 0, 2)
+            .acquire(2, 300, 3, 30)
+            .lost(0, 100, 40)
+            .release(0, 100, 41, Outcome.LOST)
+            .release(1, 200, 50, Outcome.OK)
+            .release(2, 300, 50, Outcome.OK);
+    H untold =
+        new H()
+            .acquire(0, 100, 0, 1)
+            .acquire(1, 200, 0, 2)
+            .acquire(2, 300, 3, 30)
+            .release(0, 100, 41, Outcome.OK)
+            .release(1, 200, 50, Outcome.OK)
+            .release(2, 300, 50, Outcome.OK);
+
+    Findings calibration = checkSemaphore(told, 2);
+    assertThat(calibration.unfencedViolations()).isOne();
+    assertThat(calibration.mustHoldViolations()).isZero();
+
+    Findings broken = checkSemaphore(untold, 2);
+    assertThat(broken.unfencedViolations()).isOne();
+    assertThat(broken.unreportedLosses()).isOne();
+    assertThat(broken.examples()).anyMatch(e -> e.contains("none of them was told"));
   }
 
   /** Two clients taking turns, with increasing tokens and every increment kept. */

@@ -12,7 +12,10 @@ import java.util.Map;
 final class Json {
   private Json() {}
 
-  /** An array of objects; a value is a {@link String}, {@link Number}, {@link Boolean} or null. */
+  /**
+   * An array of objects; a value is a {@link String}, {@link Number}, {@link Boolean}, null, or a
+   * {@link List} or {@link Map} of those.
+   */
   static String array(List<Map<String, Object>> objects) {
     if (objects.isEmpty()) {
       return "[]";
@@ -47,6 +50,23 @@ final class Json {
     }
     if (value instanceof String text) {
       return string(text);
+    }
+    if (value instanceof List<?> list) { // nested: a status holder list
+      StringBuilder out = new StringBuilder("[");
+      for (int i = 0; i < list.size(); i++) {
+        out.append(i == 0 ? "" : ", ").append(value(list.get(i)));
+      }
+      return out.append("]").toString();
+    }
+    if (value instanceof Map<?, ?> map) {
+      StringBuilder out = new StringBuilder("{");
+      for (Map.Entry<?, ?> field : map.entrySet()) {
+        out.append(out.length() == 1 ? "" : ", ");
+        out.append(string(String.valueOf(field.getKey())))
+            .append(": ")
+            .append(value(field.getValue()));
+      }
+      return out.append("}").toString();
     }
     throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
   }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
     header = "Run a command while holding a lock: flock(1) across machines.",
     customSynopsis = {
       "redmutex run [--wait DURATION] [--lease DURATION] [-E CODE] [--grace DURATION]",
-      "             NAME [--] COMMAND [ARGS...]"
+      "             [--permits N | --read | --write] NAME [--] COMMAND [ARGS...]"
     },
     description = {
       "Takes lock NAME (waiting up to --wait), runs COMMAND with REDMUTEX_LOCK=NAME and"
@@ -50,7 +51,9 @@ import picocli.CommandLine.Spec;
       "  redmutex run nightly -- ./nightly.sh --full",
       "  redmutex run --wait 0s backup -- pg_dump -f db.sql   # skip if running",
       "  redmutex run --wait 5m -E 75 --lease 1m deploy -- ./deploy.sh",
-      "  redmutex run jobs:42 -- sh -c 'echo \"fenced write\" $REDMUTEX_FENCE'"
+      "  redmutex run jobs:42 -- sh -c 'echo \"fenced write\" $REDMUTEX_FENCE'",
+      "  redmutex run --permits 3 nightly-report -- ./report.sh   # at most 3 at once",
+      "  redmutex run --read config -- ./render.sh"
     })
 final class RunCommand implements Callable<Integer> {
   private static final int MAX_EXIT_CODE = 255;
@@ -96,6 +99,9 @@ final class RunCommand implements Callable<Integer> {
           "Time COMMAND has to exit after SIGTERM before it gets SIGKILL. Default: ${DEFAULT-VALUE}.")
   private Duration grace;
 
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  private PermitsOption primitive; // null: a lock
+
   @Parameters(index = "0", paramLabel = "NAME", description = "The lock name.")
   private String name;
 
@@ -112,6 +118,11 @@ final class RunCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--conflict-exit-code must be 0..255, was " + conflictExitCode);
     }
+    if (primitive != null && primitive.permits != null && primitive.permits < 1) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--permits must be between 1 and " + RedMutex.MAX_PERMITS + ", was " + primitive.permits);
+    }
     RedisTarget target = root.target();
     PrintStream err = System.err;
     RedMutex mutex = root.connect(target, "redmutex-run", lease);
@@ -120,9 +131,14 @@ final class RunCommand implements Callable<Integer> {
       LockWaiter waiter = new LockWaiter(mutex, name, LiveLine.onTerminal());
       Lease held;
       try {
-        held = waiter.acquire(wait);
+        held = primitive == null ? waiter.acquire(wait) : primitive.acquire(mutex, name, wait);
       } catch (LockTimeoutException busy) {
-        err.println("redmutex: " + waiter.busyMessage(wait == null ? Duration.ZERO : wait));
+        Duration waited = wait == null ? Duration.ZERO : wait;
+        err.println(
+            "redmutex: "
+                + (primitive == null
+                    ? waiter.busyMessage(waited)
+                    : primitive.busyMessage(mutex, name, waited)));
         return conflictExitCode;
       } catch (LockException e) {
         if (guard.signalled()) {

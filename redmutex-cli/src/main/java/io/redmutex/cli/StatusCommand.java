@@ -1,8 +1,11 @@
 package io.redmutex.cli;
 
 import io.redmutex.LockInfo;
+import io.redmutex.PermitsInfo;
 import io.redmutex.RedMutex;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,6 +21,9 @@ import picocli.CommandLine.ParentCommand;
       "Shows each lock: held or free, the TTL left, the last fencing token issued, who holds it"
           + " (redmutex holders only: client name, host, pid) and since when (Redis server"
           + " time), and how many clients wait for it. Read-only.",
+      "",
+      "A semaphore or read-write lock of the same name (held, waited for, or used within the"
+          + " hour) follows in a second table: each holder with its TTL, permits, waiters.",
       ""
     },
     footerHeading = "%nExamples:%n",
@@ -26,7 +32,9 @@ import picocli.CommandLine.ParentCommand;
       "  redmutex status nightly backup --json",
       "",
       "JSON: an array of {name, key, held, ttlMillis, fencingToken, holder, since, waiting};"
-          + " ttlMillis, holder and since are null when unknown."
+          + " ttlMillis, holder and since are null when unknown. A semaphore or read-write lock"
+          + " of the same name adds {name, kind, permits, holderCount, holders: [{holder, writer,"
+          + " ttlMillis}], fencingToken, waiting, writerWaiting}."
     })
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand private RedmutexCommand root;
@@ -41,7 +49,18 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     try (RedMutex mutex = root.connect(root.target(), "redmutex-cli", null)) {
       List<LockInfo> locks = names.stream().map(mutex::inspect).toList();
-      System.out.print(json ? LockReport.json(locks) + "\n" : LockReport.table(locks));
+      List<PermitsInfo> others = PermitsOption.inspect(mutex, names);
+      if (json) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        locks.forEach(l -> all.add(LockReport.fields(l)));
+        others.forEach(p -> all.add(PermitsOption.fields(p)));
+        System.out.println(Json.array(all));
+      } else {
+        System.out.print(LockReport.table(locks));
+        if (!others.isEmpty()) {
+          System.out.print("\n" + PermitsOption.table(others));
+        }
+      }
       return ExitCodes.OK;
     }
   }

@@ -58,6 +58,12 @@ public abstract class ForwardingDriver implements LockDriver {
   }
 
   @Override
+  public CompletableFuture<List<Object>> permits(
+      Script script, List<String> keys, List<String> args) {
+    return delegate.permits(script, keys, args);
+  }
+
+  @Override
   public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
     return delegate.scanStrings(pattern, limit);
   }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * the other is held (a lease asks its key after leaving its own lock; the key tells a lease of its
  * loss after leaving its own).
  */
-final class HeldKey {
+final class HeldKey implements Renewer.Renewable {
   private static final Logger log = LoggerFactory.getLogger(HeldKey.class);
 
   private enum State {
@@ -90,7 +90,8 @@ final class HeldKey {
     return keys;
   }
 
-  String name() {
+  @Override
+  public String name() {
     return keys.name();
   }
 
@@ -175,7 +176,8 @@ final class HeldKey {
   }
 
   /** One renewal, from the renewer's thread; never blocks. */
-  void renew() {
+  @Override
+  public void renew() {
     long sentAt = engine.clock().nanoTime();
     long millis;
     long write;
@@ -282,7 +284,8 @@ final class HeldKey {
    * Marks the key lost, once: stops renewal, wakes a waiter here, and tells the current lease (the
    * one a local hand-off gave it to last).
    */
-  void markLost(String why) {
+  @Override
+  public void markLost(String why) {
     DefaultLease lease;
     synchronized (this) {
       if (state != State.HELD) {

@@ -73,6 +73,21 @@ public interface LockDriver extends AutoCloseable {
    */
   void onWakeUp(Consumer<String> channelConsumer);
 
+  /**
+   * Runs one script of a semaphore or read-write lock ({@code Script.PERMIT_*}, {@code READ_TAKE},
+   * {@code WRITE_*}; all keys in one slot, the first routes it), with {@code PUBLISH} or {@code
+   * SPUBLISH} appended to {@code args} as the driver announces releases; the script's array reply.
+   */
+  default CompletableFuture<List<Object>> permits(
+      Script script, List<String> keys, List<String> args) {
+    throw new UnsupportedOperationException(
+        "this Redis driver ("
+            + getClass().getSimpleName()
+            + ") does not support semaphores and read-write locks (script "
+            + script.name()
+            + ")");
+  }
+
   /** A description of the server for messages, without credentials, e.g. {@code 10.0.0.5:6379}. */
   String describe();
 

@@ -130,6 +130,13 @@ final class LockScripts {
         owner);
   }
 
+  /** A semaphore's or read-write lock's script; {@code args} get the publish command appended. */
+  CompletableFuture<List<Object>> permits(Script script, List<String> keys, List<String> args) {
+    String[] argv = args.toArray(new String[args.size() + 1]);
+    argv[args.size()] = publish;
+    return eval(script, ScriptOutputType.MULTI, keys.toArray(new String[0]), argv);
+  }
+
   private <T> CompletableFuture<T> eval(
       Script script, ScriptOutputType type, String[] keys, String... args) {
     RedisScriptingAsyncCommands<String, String> on = commands.get();

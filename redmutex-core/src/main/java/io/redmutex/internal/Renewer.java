@@ -21,19 +21,34 @@ import org.slf4j.LoggerFactory;
 final class Renewer {
   private static final Logger log = LoggerFactory.getLogger(Renewer.class);
 
+  /**
+   * What the renewer renews: a mutex key this client holds, or a permit of a semaphore or
+   * read-write lock.
+   */
+  interface Renewable {
+    /** One renewal, from the renewer's thread; never blocks. */
+    void renew();
+
+    /** Marks it lost (its renewal failed unexpectedly). */
+    void markLost(String why);
+
+    /** The lock name, for logs. */
+    String name();
+  }
+
   /** When a lease is due; {@code seq} breaks ties and nanoTime wrap-around stays consistent. */
   private record Due(long atNanos, long seq) {}
 
   private final ScheduledExecutorService scheduler;
   private final NanoClock clock;
   private final long slackNanos;
-  private final TreeMap<Due, HeldKey> queue = // guarded by this
+  private final TreeMap<Due, Renewable> queue = // guarded by this
       new TreeMap<>(
           (a, b) -> {
             int byTime = Long.signum(a.atNanos - b.atNanos);
             return byTime != 0 ? byTime : Long.compare(a.seq, b.seq);
           });
-  private final Map<HeldKey, Due> entries = new HashMap<>(); // guarded by this
+  private final Map<Renewable, Due> entries = new HashMap<>(); // guarded by this
   private long nextSeq; // guarded by this
   private ScheduledFuture<?> wakeUp; // guarded by this
   private long wakeUpAtNanos; // guarded by this
@@ -45,7 +60,7 @@ final class Renewer {
   }
 
   /** Renews {@code lease} at {@code atNanos} (monotonic), replacing any earlier schedule. */
-  synchronized void schedule(HeldKey lease, long atNanos) {
+  synchronized void schedule(Renewable lease, long atNanos) {
     Due due = new Due(atNanos, nextSeq++);
     Due old = entries.put(lease, due);
     if (old != null) {
@@ -56,7 +71,7 @@ final class Renewer {
   }
 
   /** Stops renewing {@code lease}; a renewal already sent is ignored by the lease when it ends. */
-  synchronized void cancel(HeldKey lease) {
+  synchronized void cancel(Renewable lease) {
     Due old = entries.remove(lease);
     if (old != null) {
       queue.remove(old);
@@ -84,18 +99,18 @@ final class Renewer {
   }
 
   private void run() {
-    List<HeldKey> due = new ArrayList<>();
+    List<Renewable> due = new ArrayList<>();
     synchronized (this) {
       wakeUp = null;
       long horizon = clock.nanoTime() + slackNanos;
       while (!queue.isEmpty() && queue.firstKey().atNanos - horizon <= 0) {
-        HeldKey lease = queue.pollFirstEntry().getValue();
+        Renewable lease = queue.pollFirstEntry().getValue();
         entries.remove(lease);
         due.add(lease);
       }
       arm();
     }
-    for (HeldKey lease : due) {
+    for (Renewable lease : due) {
       try {
         lease.renew();
       } catch (RuntimeException e) {

@@ -19,6 +19,15 @@ record Script(String name, String body, String sha) {
   static final Script BREAK = load("break.lua");
   static final Script HAND_OFF = load("handoff.lua");
 
+  // Semaphores and read-write locks (see PermitKeys).
+  static final Script PERMIT_TAKE = load("permit_take.lua");
+  static final Script READ_TAKE = load("read_take.lua");
+  static final Script WRITE_TAKE = load("write_take.lua");
+  static final Script PERMIT_RELEASE = load("permit_release.lua");
+  static final Script PERMIT_EXTEND = load("permit_extend.lua");
+  static final Script WRITE_WITHDRAW = load("write_withdraw.lua");
+  static final Script PERMIT_INSPECT = load("permit_inspect.lua");
+
   private static Script load(String resource) {
     try (InputStream in = Script.class.getResourceAsStream(resource)) {
       if (in == null) {

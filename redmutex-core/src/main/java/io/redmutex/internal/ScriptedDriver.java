@@ -71,4 +71,10 @@ abstract class ScriptedDriver implements LockDriver {
   public CompletableFuture<String> breakLock(LockKeys keys, String owner) {
     return watched(scripts().breakLock(keys, owner));
   }
+
+  @Override
+  public CompletableFuture<List<Object>> permits(
+      Script script, List<String> keys, List<String> args) {
+    return watched(scripts().permits(script, keys, args));
+  }
 }

@@ -37,12 +37,30 @@ final class WakeUps {
    */
   static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(300);
 
+  /**
+   * A waiter other than a mutex's {@link Acquisition} (a semaphore's or read-write lock's, see
+   * {@link PermitAcquisition}): woken by a release like one, never claimed for a hand-off.
+   */
+  interface Waiter {
+    /** A release was announced; false if it no longer waits (the release is passed on). */
+    boolean wake();
+
+    /**
+     * Whether it goes ahead of the waiters parked before it: a read-write lock's writer, as the
+     * only waiter a release can let in while it waits (its intent holds readers back).
+     */
+    default boolean wakesFirst() {
+      return false;
+    }
+  }
+
   /** One lock name's subscription, shared by its local waiters. */
   static final class Channel {
     private final String name;
     // Replaced by WakeUps.join when it failed: a later join subscribes again.
     private volatile CompletableFuture<Void> subscribed; // written with WakeUps.this held
     private final ArrayDeque<Acquisition> parked = new ArrayDeque<>(); // guarded by this
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(); // guarded by this
     private int users; // guarded by WakeUps.this
     private long releases; // guarded by this
     private long yieldedAtNanos; // guarded by this
@@ -107,6 +125,36 @@ final class WakeUps {
       parked.remove(waiter);
     }
 
+    /** As {@link #park}, for a {@link Waiter}. */
+    synchronized boolean park(Waiter waiter, long seen) {
+      if (releases != seen) {
+        return false;
+      }
+      if (waiter.wakesFirst()) {
+        waiters.addFirst(waiter);
+      } else {
+        waiters.addLast(waiter);
+      }
+      return true;
+    }
+
+    synchronized void unpark(Waiter waiter) {
+      waiters.remove(waiter);
+    }
+
+    /** Wakes the longest-parked {@link Waiter}, passing the release on past finished ones. */
+    private void wakeWaiter() {
+      while (true) {
+        Waiter next;
+        synchronized (this) {
+          next = waiters.pollFirst();
+        }
+        if (next == null || next.wake()) {
+          return;
+        }
+      }
+    }
+
     /**
      * Claims the longest-parked waiter for a hand-off, or returns null: when none is parked, or
      * when this client has handed the lock on {@link #MAX_HAND_OFFS_IN_A_ROW} times in a row
@@ -151,8 +199,12 @@ final class WakeUps {
         synchronized (this) {
           next = parked.pollFirst();
         }
+        if (next == null) {
+          wakeWaiter(); // a semaphore's or read-write lock's channel parks those
+          return;
+        }
         // A waiter that already finished (timed out, cancelled) passes the release on.
-        if (next == null || next.wake()) {
+        if (next.wake()) {
           return;
         }
       }
@@ -263,7 +315,7 @@ final class WakeUps {
       return 0;
     }
     synchronized (c) {
-      return c.parked.size();
+      return c.parked.size() + c.waiters.size();
     }
   }
 

@@ -98,4 +98,12 @@ public final class CountingDriver extends ForwardingDriver {
   public CompletableFuture<String> breakLock(LockKeys keys, String owner) {
     return counted("breakLock", real.breakLock(keys, owner));
   }
+
+  /** Counted by script, e.g. {@code permit_take}, {@code permit_release}. */
+  @Override
+  public CompletableFuture<List<Object>> permits(
+      Script script, List<String> keys, List<String> args) {
+    String operation = script.name().substring(0, script.name().length() - ".lua".length());
+    return counted(operation, real.permits(script, keys, args));
+  }
 }

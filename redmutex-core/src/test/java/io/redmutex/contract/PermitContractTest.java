@@ -1,0 +1,544 @@
+package io.redmutex.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.lettuce.core.cluster.SlotHash;
+import io.redmutex.DistributedLock;
+import io.redmutex.DistributedReadWriteLock;
+import io.redmutex.DistributedSemaphore;
+import io.redmutex.Internals;
+import io.redmutex.Lease;
+import io.redmutex.LockLostException;
+import io.redmutex.LockTimeoutException;
+import io.redmutex.PermitsInfo;
+import io.redmutex.RedMutex;
+import io.redmutex.internal.CountingDriver;
+import io.redmutex.testkit.PrintRedisLogsOnFailure;
+import io.redmutex.testkit.RedisServer;
+import io.redmutex.testkit.Timing;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What semaphores and read-write locks must do on every topology, written once; a subclass supplies
+ * the Redis (standalone, Sentinel, Cluster) and the master that holds a key.
+ */
+@ExtendWith(PrintRedisLogsOnFailure.class)
+public abstract class PermitContractTest {
+
+  /** The URI clients connect with. */
+  protected abstract String uri();
+
+  /** The master that holds {@code key}. */
+  protected abstract RedisServer masterFor(String key);
+
+  private final List<RedMutex> clients = new ArrayList<>();
+  private String name;
+
+  @BeforeEach
+  void nameAfterTest(TestInfo info) {
+    name = "permits:" + info.getTestMethod().orElseThrow().getName() + ":" + System.nanoTime();
+  }
+
+  @AfterEach
+  void closeClients() {
+    clients.forEach(RedMutex::close);
+    clients.clear();
+    inspector = null;
+  }
+
+  private RedMutex inspector;
+
+  /** One client for the polls of a test (a client per poll would open connections each time). */
+  private RedMutex inspector() {
+    if (inspector == null) {
+      inspector = client();
+    }
+    return inspector;
+  }
+
+  protected RedMutex client() {
+    return client(b -> {});
+  }
+
+  protected RedMutex client(Consumer<RedMutex.Builder> options) {
+    RedMutex.Builder builder = RedMutex.builder().uri(uri());
+    options.accept(builder);
+    RedMutex client = builder.build();
+    clients.add(client);
+    return client;
+  }
+
+  private static Duration scaled(Duration d) {
+    return Timing.scaled(d);
+  }
+
+  private String admin(String key, String... args) {
+    return masterFor(key).command(args);
+  }
+
+  private String semKey() {
+    return "{" + name + "}:sem";
+  }
+
+  private String rwKey(String suffix) {
+    return "{" + name + "}:rw:" + suffix;
+  }
+
+  // ---- semaphore ----
+
+  @Test
+  void semaphore_admitsExactlyItsPermits_acrossClients_thenRefusesTheNext() {
+    DistributedSemaphore a = client().semaphore(name, 3);
+    DistributedSemaphore b = client().semaphore(name, 3);
+    Lease one = a.acquire(Duration.ZERO);
+    Lease two = b.acquire(Duration.ZERO);
+    Lease three = a.acquire(Duration.ZERO);
+
+    assertThat(b.tryAcquire()).isEmpty();
+    assertThat(a.availablePermits()).isZero();
+    assertThat(b.holders()).hasSize(3);
+    assertThatThrownBy(() -> b.acquire(Duration.ofMillis(100)))
+        .isInstanceOf(LockTimeoutException.class)
+        .hasMessageContaining(name)
+        .hasMessageContaining("3 permits");
+
+    two.release();
+    assertThat(a.availablePermits()).isOne();
+    Optional<Lease> four = b.tryAcquire();
+    assertThat(four).isPresent();
+    List.of(one, three, four.get()).forEach(Lease::release);
+    assertThat(a.availablePermits()).isEqualTo(3);
+  }
+
+  @Test
+  void semaphore_neverMoreThanItsPermits_eightThreadsOverTwoClients() throws Exception {
+    int permits = 3;
+    DistributedSemaphore[] semaphores = {
+      client().semaphore(name, permits), client().semaphore(name, permits)
+    };
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    AtomicInteger overruns = new AtomicInteger();
+    runThreads(
+        8,
+        t -> {
+          for (int i = 0; i < 15; i++) {
+            try (Lease permit = semaphores[t % 2].acquire(scaled(Duration.ofSeconds(60)))) {
+              int now = inside.incrementAndGet();
+              most.accumulateAndGet(now, Math::max);
+              if (now > permits || !permit.isHeld()) {
+                overruns.incrementAndGet();
+              }
+              Thread.yield();
+              inside.decrementAndGet();
+            }
+          }
+        });
+    assertThat(overruns).hasValue(0);
+    assertThat(most.get()).isBetween(1, permits);
+  }
+
+  @Test
+  void semaphore_withAnotherNumberOfPermitsWhileInUse_isAClearError() {
+    Lease held = client().semaphore(name, 3).acquire(Duration.ZERO);
+    DistributedSemaphore other = client().semaphore(name, 4);
+
+    assertThatThrownBy(() -> other.acquire(Duration.ZERO))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(name)
+        .hasMessageContaining("3 permits in Redis")
+        .hasMessageContaining("asked for 4");
+    held.release();
+    // Nobody holds or waits now: the semaphore can be used with another number.
+    other.acquire(Duration.ZERO).release();
+  }
+
+  @Test
+  void semaphore_badPermits_failFast() {
+    RedMutex client = client();
+    assertThatThrownBy(() -> client.semaphore(name, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("permits");
+    assertThatThrownBy(() -> client.semaphore("", 1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void semaphore_waiter_isWokenByARelease_notByPolling() {
+    CountingDriver.Calls calls = new CountingDriver.Calls();
+    DistributedSemaphore holder = client().semaphore(name, 1); // lease time 30 s
+    DistributedSemaphore waiting = client(b -> Internals.countScripts(b, calls)).semaphore(name, 1);
+    Lease held = holder.acquire(Duration.ZERO);
+    RedMutex waiterClient = clients.get(1);
+    CompletableFuture<Lease> waiter = waiting.acquireAsync(scaled(Duration.ofSeconds(20)));
+    await().until(() -> Internals.parkedSemaphoreWaiters(waiterClient, name) == 1);
+    long takesWhileHeld = calls.of("permit_take");
+
+    held.release();
+
+    Lease got = waiter.join();
+    // One take after the release; the fallback timer (the holder's 30 s lease) did not fire.
+    assertThat(calls.of("permit_take")).isEqualTo(takesWhileHeld + 1);
+    assertThat(got.fencingToken()).isGreaterThan(held.fencingToken());
+    got.release();
+  }
+
+  @Test
+  void semaphore_crashedHolder_freesItsPermitWithinTheLeaseTime() throws Exception {
+    long leaseMillis = 1000;
+    DistributedSemaphore semaphore = client().semaphore(name, 1);
+    try (CrashingHolder holder = new CrashingHolder(uri(), "permit:1", name, leaseMillis)) {
+      assertThat(semaphore.tryAcquire()).isEmpty();
+      holder.kill();
+      // Free once its last renewal's lease time passed by the server's clock; nobody released it.
+      Lease permit = semaphore.acquire(scaled(Duration.ofMillis(leaseMillis * 3)));
+      assertThat(permit.fencingToken()).isGreaterThan(holder.fencingToken());
+      permit.release();
+    }
+  }
+
+  @Test
+  void semaphore_renewal_keepsPermitsPastTheLeaseTime() {
+    CountingDriver.Calls calls = new CountingDriver.Calls();
+    DistributedSemaphore semaphore =
+        client(b -> Internals.countScripts(b.leaseTime(Duration.ofMillis(600)), calls))
+            .semaphore(name, 2);
+    Lease one = semaphore.acquire(Duration.ZERO);
+    Lease two = semaphore.acquire(Duration.ZERO);
+
+    // Ten renewals of each, over three lease times: without them both permits would be free.
+    await().atMost(scaled(Duration.ofSeconds(30))).until(() -> calls.of("permit_extend") >= 20);
+
+    assertThat(one.isHeld()).isTrue();
+    assertThat(two.isHeld()).isTrue();
+    assertThat(client().semaphore(name, 2).tryAcquire()).isEmpty();
+    one.release();
+    two.release();
+  }
+
+  @Test
+  void semaphore_loss_whenPermitRemoved_isDetectedByRenewal() {
+    Lease permit =
+        client(b -> b.leaseTime(Duration.ofSeconds(1))).semaphore(name, 2).acquire(Duration.ZERO);
+    CountDownLatch lost = new CountDownLatch(1);
+    permit.onLost(lost::countDown);
+
+    admin(semKey(), "DEL", semKey());
+
+    await().atMost(scaled(Duration.ofSeconds(10))).until(() -> lost.getCount() == 0);
+    assertThat(permit.isHeld()).isFalse();
+    assertThatThrownBy(permit::release).isInstanceOf(LockLostException.class);
+    assertThatThrownBy(() -> permit.extend(Duration.ofSeconds(1)))
+        .isInstanceOf(LockLostException.class);
+  }
+
+  @Test
+  void semaphore_fencingTokens_increaseStrictly_acrossClients() {
+    DistributedSemaphore[] semaphores = {client().semaphore(name, 2), client().semaphore(name, 2)};
+    long last = 0;
+    for (int i = 0; i < 20; i++) {
+      Lease permit = semaphores[i % 2].acquire(Duration.ZERO);
+      assertThat(permit.fencingToken()).isGreaterThan(last);
+      last = permit.fencingToken();
+      permit.release();
+    }
+  }
+
+  @Test
+  void semaphore_keys_allInOneSlot_allWithTtl() {
+    DistributedSemaphore semaphore = client().semaphore(name, 1);
+    Lease held = semaphore.acquire(Duration.ZERO);
+    CompletableFuture<Lease> waiter =
+        client().semaphore(name, 1).acquireAsync(scaled(Duration.ofSeconds(20)));
+    await().until(() -> inspector().inspectSemaphore(name).waitingClients() == 1);
+
+    for (String key : List.of(semKey(), semKey() + ":info", semKey() + ":waiters")) {
+      assertThat(Long.parseLong(admin(key, "PTTL", key))).as("PTTL of %s", key).isPositive();
+      assertThat(SlotHash.getSlot(key)).isEqualTo(SlotHash.getSlot(name));
+    }
+    held.release();
+    waiter.join().release();
+  }
+
+  @Test
+  void semaphore_inspect_showsPermitsHoldersAndWaiters() {
+    RedMutex holderClient = client(b -> b.clientName("sem-holder"));
+    Lease held = holderClient.semaphore(name, 1).acquire(Duration.ZERO);
+    CompletableFuture<Lease> waiter =
+        client().semaphore(name, 1).acquireAsync(scaled(Duration.ofSeconds(20)));
+    RedMutex inspector = client();
+    await().until(() -> inspector.inspectSemaphore(name).waitingClients() == 1);
+
+    PermitsInfo info = inspector.inspectSemaphore(name);
+    assertThat(info.permits()).hasValue(1);
+    assertThat(info.holdersCount()).isOne();
+    assertThat(info.holders().get(0).holder()).startsWith("sem-holder on ");
+    assertThat(info.holders().get(0).remaining()).isPositive();
+    assertThat(info.fencingToken()).isEqualTo(held.fencingToken());
+    held.release();
+    waiter.join().release();
+  }
+
+  @Test
+  void semaphore_acquireAsync_cancelledWhileWaiting_leavesNothingHeld() {
+    DistributedSemaphore semaphore = client().semaphore(name, 1);
+    Lease held = semaphore.acquire(Duration.ZERO);
+    RedMutex waiterClient = client();
+    CompletableFuture<Lease> waiter =
+        waiterClient.semaphore(name, 1).acquireAsync(scaled(Duration.ofSeconds(20)));
+    await().until(() -> Internals.parkedSemaphoreWaiters(waiterClient, name) == 1);
+
+    waiter.cancel(false);
+    held.release();
+
+    await().until(() -> Internals.parkedSemaphoreWaiters(waiterClient, name) == 0);
+    assertThat(semaphore.availablePermits()).isOne();
+  }
+
+  // ---- read-write lock ----
+
+  @Test
+  void readWrite_readersShare_writerExcludesBoth() {
+    DistributedReadWriteLock a = client().readWriteLock(name);
+    DistributedReadWriteLock b = client().readWriteLock(name);
+    Lease r1 = a.read().acquire(Duration.ZERO);
+    Lease r2 = b.read().acquire(Duration.ZERO);
+    assertThat(a.write().tryAcquire()).isEmpty();
+    assertThat(a.holders()).hasSize(2);
+    r1.release();
+    r2.release();
+
+    Lease w = b.write().acquire(Duration.ZERO);
+    assertThat(a.read().tryAcquire()).isEmpty();
+    assertThat(a.write().tryAcquire()).isEmpty();
+    assertThat(a.holders()).singleElement().satisfies(h -> assertThat(h.writer()).isTrue());
+    w.release();
+    a.read().acquire(Duration.ZERO).release();
+  }
+
+  @Test
+  void readWrite_exclusion_eightThreadsOverTwoClients_mostlyReads() throws Exception {
+    DistributedReadWriteLock[] locks = {client().readWriteLock(name), client().readWriteLock(name)};
+    AtomicInteger readers = new AtomicInteger();
+    AtomicInteger writers = new AtomicInteger();
+    AtomicInteger violations = new AtomicInteger();
+    AtomicInteger writes = new AtomicInteger();
+    runThreads(
+        8,
+        t -> {
+          for (int i = 0; i < 20; i++) {
+            boolean write = ThreadLocalRandom.current().nextInt(10) == 0;
+            DistributedReadWriteLock lock = locks[t % 2];
+            Duration wait = scaled(Duration.ofSeconds(60));
+            try (Lease lease = write ? lock.write().acquire(wait) : lock.read().acquire(wait)) {
+              AtomicInteger mine = write ? writers : readers;
+              mine.incrementAndGet();
+              if (writers.get() > 1 || (writers.get() == 1 && readers.get() > 0)) {
+                violations.incrementAndGet();
+              }
+              if (write) {
+                writes.incrementAndGet();
+              }
+              Thread.yield();
+              mine.decrementAndGet();
+            }
+          }
+        });
+    assertThat(violations).hasValue(0);
+  }
+
+  @Test
+  void readWrite_waitingWriter_stopsNewReaders_untilItHadItsTurn() {
+    DistributedReadWriteLock a = client().readWriteLock(name);
+    RedMutex writerClient = client();
+    Lease reading = a.read().acquire(Duration.ZERO);
+    CompletableFuture<Lease> writer =
+        writerClient.readWriteLock(name).write().acquireAsync(scaled(Duration.ofSeconds(20)));
+    await().until(() -> Internals.parkedReadWriteWaiters(writerClient, name) == 1);
+
+    assertThat(inspector().inspectReadWriteLock(name).writerWaiting()).isPresent();
+    assertThat(client().readWriteLock(name).read().tryAcquire()).isEmpty();
+
+    reading.release();
+    Lease writing = writer.join();
+    assertThat(writing.fencingToken()).isGreaterThan(reading.fencingToken());
+    writing.release();
+    a.read().acquire(Duration.ZERO).release();
+  }
+
+  @Test
+  void readWrite_writerThatGivesUp_letsReadersInAtOnce() {
+    DistributedReadWriteLock a = client().readWriteLock(name);
+    Lease reading = a.read().acquire(Duration.ZERO);
+    DistributedReadWriteLock b = client().readWriteLock(name);
+    assertThatThrownBy(() -> b.write().acquire(Duration.ofMillis(200)))
+        .isInstanceOf(LockTimeoutException.class);
+
+    await().until(() -> inspector().inspectReadWriteLock(name).writerWaiting().isEmpty());
+    Optional<Lease> second = b.read().tryAcquire();
+    assertThat(second).isPresent();
+    second.get().release();
+    reading.release();
+  }
+
+  @Test
+  void readWrite_writersToken_isLargerThanEveryEarlierToken() {
+    DistributedReadWriteLock a = client().readWriteLock(name);
+    DistributedReadWriteLock b = client().readWriteLock(name);
+    long highest = 0;
+    for (int i = 0; i < 5; i++) {
+      Lease r1 = a.read().acquire(Duration.ZERO);
+      Lease r2 = b.read().acquire(Duration.ZERO);
+      highest = Math.max(highest, Math.max(r1.fencingToken(), r2.fencingToken()));
+      r1.release();
+      r2.release();
+      Lease w = (i % 2 == 0 ? a : b).write().acquire(Duration.ZERO);
+      assertThat(w.fencingToken()).isGreaterThan(highest);
+      highest = w.fencingToken();
+      w.release();
+    }
+  }
+
+  @Test
+  void readWrite_crashedReader_freesTheLockWithinTheLeaseTime() throws Exception {
+    long leaseMillis = 1000;
+    DistributedReadWriteLock lock = client().readWriteLock(name);
+    try (CrashingHolder reader = new CrashingHolder(uri(), "read", name, leaseMillis)) {
+      assertThat(lock.write().tryAcquire()).isEmpty();
+      reader.kill();
+      Lease writing = lock.write().acquire(scaled(Duration.ofMillis(leaseMillis * 3)));
+      assertThat(writing.fencingToken()).isGreaterThan(reader.fencingToken());
+      writing.release();
+    }
+  }
+
+  @Test
+  void readWrite_renewal_keepsReadAndWriteHoldsPastTheLeaseTime() {
+    CountingDriver.Calls calls = new CountingDriver.Calls();
+    DistributedReadWriteLock lock =
+        client(b -> Internals.countScripts(b.leaseTime(Duration.ofMillis(600)), calls))
+            .readWriteLock(name);
+    Lease writing = lock.write().acquire(Duration.ZERO);
+    await().atMost(scaled(Duration.ofSeconds(30))).until(() -> calls.of("permit_extend") >= 10);
+    assertThat(writing.isHeld()).isTrue();
+    assertThat(client().readWriteLock(name).read().tryAcquire()).isEmpty();
+    writing.release();
+
+    Lease reading = lock.read().acquire(Duration.ZERO);
+    long before = calls.of("permit_extend");
+    await()
+        .atMost(scaled(Duration.ofSeconds(30)))
+        .until(() -> calls.of("permit_extend") >= before + 10);
+    assertThat(reading.isHeld()).isTrue();
+    assertThat(client().readWriteLock(name).write().tryAcquire()).isEmpty();
+    reading.release();
+  }
+
+  @Test
+  void readWrite_loss_whenWriterRemoved_isDetectedByRenewal() {
+    Lease writing =
+        client(b -> b.leaseTime(Duration.ofSeconds(1)))
+            .readWriteLock(name)
+            .write()
+            .acquire(Duration.ZERO);
+    CountDownLatch lost = new CountDownLatch(1);
+    writing.onLost(lost::countDown);
+
+    admin(rwKey("writer"), "DEL", rwKey("writer"));
+
+    await().atMost(scaled(Duration.ofSeconds(10))).until(() -> lost.getCount() == 0);
+    assertThat(writing.isHeld()).isFalse();
+    assertThatThrownBy(writing::release).isInstanceOf(LockLostException.class);
+  }
+
+  @Test
+  void readWrite_views_reentrant_downgradeAllowed_upgradeRefused() {
+    DistributedReadWriteLock lock = client().readWriteLock(name);
+    DistributedLock read = lock.readLock();
+    DistributedLock write = lock.writeLock();
+
+    write.lock();
+    write.lock();
+    assertThat(write.getHoldCount()).isEqualTo(2);
+    read.lock(); // downgrade: beside this thread's own writer
+    assertThat(read.isHeldByCurrentThread()).isTrue();
+    assertThat(read.fencingToken()).isGreaterThan(write.fencingToken());
+    write.unlock();
+    write.unlock();
+    assertThat(write.isHeldByCurrentThread()).isFalse();
+    Optional<Lease> otherReader = client().readWriteLock(name).read().tryAcquire();
+    assertThat(otherReader).isPresent();
+    otherReader.get().release();
+
+    assertThatThrownBy(write::lock)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("upgrade");
+    read.unlock();
+    assertThatThrownBy(read::unlock).isInstanceOf(IllegalMonitorStateException.class);
+    assertThat(write.tryLock()).isTrue();
+    write.unlock();
+  }
+
+  @Test
+  void readWrite_keys_allInOneSlot_allWithTtl() {
+    DistributedReadWriteLock lock = client().readWriteLock(name);
+    Lease reading = lock.read().acquire(Duration.ZERO);
+    CompletableFuture<Lease> writer =
+        client().readWriteLock(name).write().acquireAsync(scaled(Duration.ofSeconds(20)));
+    await().until(() -> inspector().inspectReadWriteLock(name).writerWaiting().isPresent());
+
+    for (String key : List.of(rwKey("readers"), rwKey("info"), rwKey("intent"), rwKey("waiters"))) {
+      assertThat(Long.parseLong(admin(key, "PTTL", key))).as("PTTL of %s", key).isPositive();
+      assertThat(SlotHash.getSlot(key)).isEqualTo(SlotHash.getSlot(name));
+    }
+    reading.release();
+    Lease writing = writer.join();
+    String key = rwKey("writer");
+    assertThat(Long.parseLong(admin(key, "PTTL", key))).as("PTTL of %s", key).isPositive();
+    writing.release();
+  }
+
+  private static void runThreads(int threads, ThrowingIntConsumer body) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  body.accept(thread);
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get(scaled(Duration.ofSeconds(120)).toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @FunctionalInterface
+  private interface ThrowingIntConsumer {
+    void accept(int value) throws Exception;
+  }
+}
