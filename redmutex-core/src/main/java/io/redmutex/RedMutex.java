@@ -196,8 +196,9 @@ public final class RedMutex implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Where Redis is: {@code redis://}, {@code rediss://}, {@code redis-sentinel://} or {@code
-     * redis-cluster://}, as {@link RedMutex#connect(String)} describes.
+     * Where Redis is: {@code redis://}, {@code rediss://}, {@code redis-sentinel://}, {@code
+     * redis-cluster://} or {@code redlock://host:port,host:port,host:port} (Redlock over
+     * independent masters, see the README), as {@link RedMutex#connect(String)} describes.
      */
     public Builder uri(String uri) {
       this.uri = once("uri", this.uri, Objects.requireNonNull(uri, "uri"));
@@ -351,7 +352,17 @@ public final class RedMutex implements AutoCloseable {
       }
       List<RedisURI> clusterNodes =
           RedisUris.isCluster(uri) ? RedisUris.parseCluster(uri, name) : List.of();
-      RedisURI redisUri = clusterNodes.isEmpty() ? RedisUris.parse(uri, name) : clusterNodes.get(0);
+      List<RedisURI> redlockNodes =
+          RedisUris.isRedlock(uri) ? RedisUris.parseRedlock(uri, name) : List.of();
+      RedisURI redisUri =
+          !redlockNodes.isEmpty()
+              ? redlockNodes.get(0)
+              : clusterNodes.isEmpty() ? RedisUris.parse(uri, name) : clusterNodes.get(0);
+      if (!redlockNodes.isEmpty() && replicas > 0) {
+        throw new IllegalArgumentException(
+            "waitForReplicas does not apply to redlock:// (independent masters have no replicas"
+                + " to wait for); use it with redis:// or redis-sentinel://");
+      }
       if (!clusterNodes.isEmpty() && replicas > 0) {
         throw new IllegalArgumentException(
             "waitForReplicas is not supported on a Redis Cluster yet; use it with redis:// or"
@@ -377,7 +388,8 @@ public final class RedMutex implements AutoCloseable {
               replicaTimeout == null ? Duration.ZERO : replicaTimeout,
               clock == null ? NanoClock.system() : clock,
               clientResources,
-              driverDecorator);
+              driverDecorator,
+              redlockNodes);
       return new RedMutex(new LockEngine(settings));
     }
   }
