@@ -140,6 +140,7 @@ final class RedlockDriver implements LockDriver {
               if (validityMillis(sentAt, leaseMillis) <= 0) {
                 return giveBackAndFail(keys, token, expired(keys, sentAt, leaseMillis, "take"));
               }
+              raiseLate(keys, token, fence, leaseMillis, round, answers);
               return raiseFence(keys, token, fence, leaseMillis, won)
                   .thenCompose(
                       raised -> {
@@ -195,6 +196,39 @@ final class RedlockDriver implements LockDriver {
                 RedlockRound.count(answers, Answer::ok) >= quorum
                     || won.size() - RedlockRound.count(answers, a -> !a.ok()) < quorum);
     return round.outcome().thenApply(answers -> RedlockRound.count(answers, Answer::ok));
+  }
+
+  /**
+   * Writes the fencing token back to masters whose take answered after the majority decided, too:
+   * the more masters store it, the more restarts it survives without resting on clocks.
+   */
+  private void raiseLate(
+      LockKeys keys,
+      String token,
+      long fence,
+      long leaseMillis,
+      RedlockRound<TakeResult> round,
+      List<Answer<TakeResult>> decided) {
+    if (decided.size() == nodes.size()) {
+      return;
+    }
+    round
+        .all()
+        .thenAccept(
+            all ->
+                all.stream()
+                    .filter(RedlockDriver::took)
+                    .filter(a -> decided.stream().noneMatch(d -> d.node() == a.node()))
+                    .forEach(
+                        a ->
+                            order.run(
+                                a.node(),
+                                token,
+                                () ->
+                                    nodes
+                                        .get(a.node())
+                                        .scripts()
+                                        .raiseFence(keys, fence, leaseMillis))));
   }
 
   /**

@@ -1,7 +1,7 @@
 package io.redmutex.contract;
 
 import io.redmutex.testkit.RedisServer;
-import java.util.ArrayList;
+import io.redmutex.testkit.RedlockMasters;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -19,33 +19,23 @@ class RedlockLockContractTest extends LockContractTest {
   private static final Set<String> WRITES = Set.of("SET", "DEL", "PEXPIRE", "HSET");
   private static final Set<String> MAJORITY_READS = Set.of("EXISTS", "GET");
 
-  private static final List<RedisServer> masters = new ArrayList<>();
+  private static RedlockMasters redlock;
+  private static List<RedisServer> masters;
 
   @BeforeAll
   static void startMasters() {
-    for (int i = 0; i < 3; i++) {
-      masters.add(RedisServer.builder().password("redlock-secret").start());
-    }
+    redlock = RedlockMasters.start(3, "redlock-secret");
+    masters = redlock.masters();
   }
 
   @AfterAll
   static void stopMasters() {
-    masters.forEach(RedisServer::close);
-    masters.clear();
-  }
-
-  /** {@code redlock://:password@host:port,host:port,host:port} for {@code servers}. */
-  static String redlockUri(List<RedisServer> servers) {
-    String first = servers.get(0).uri();
-    String auth = first.substring("redis://".length(), first.lastIndexOf('@') + 1);
-    return "redlock://"
-        + auth
-        + servers.stream().map(s -> s.host() + ":" + s.port()).collect(Collectors.joining(","));
+    redlock.close();
   }
 
   @Override
   protected String uri() {
-    return redlockUri(masters);
+    return redlock.uri();
   }
 
   @Override
