@@ -122,7 +122,9 @@ final class Scenarios {
   /**
    * Redlock over independent masters: worker JVMs paused past their lease, a minority of masters
    * killed and restarted empty after one lease time, a minority partitioned from every client.
-   * Calibration: the pauses must damage the unfenced register; the fenced one must stay intact.
+   * Calibration: the pauses must damage the unfenced register; the fenced one must stay intact. The
+   * command timeout (also the connect timeout) is 1 s: a worker JVM opens two connections per
+   * master at start, on a loaded machine.
    */
   private static Scenario redlock(Topology.Kind kind, String name, int masters, boolean quick) {
     return new Scenario(
@@ -134,7 +136,7 @@ final class Scenarios {
         kind,
         true,
         3,
-        workload(List.of("chaos-a"), 1000, 300, 6000, 0, new Workload.Holds(5, 30, 0.3, 150, 300)),
+        workload(List.of("chaos-a"), 1000, 1000, 6000, 0, new Workload.Holds(5, 30, 0.3, 150, 300)),
         RedlockNemesis::new,
         quick ? 4 : 9,
         Duration.ofSeconds(1),
