@@ -119,6 +119,14 @@ final class RedlockDriver implements LockDriver {
   public CompletableFuture<TakeResult> take(
       LockKeys keys, String token, long leaseMillis, Taker taker) {
     this.taker = taker;
+    // One take of a lock at a time from this client: concurrent takes by its own threads would
+    // split the masters between them (each a minority), and all would have to give back and wait.
+    // Queued behind the one in flight, the next take finds the lock held, or free again.
+    return order.run(-1, keys.key(), () -> takeNow(keys, token, leaseMillis, taker));
+  }
+
+  private CompletableFuture<TakeResult> takeNow(
+      LockKeys keys, String token, long leaseMillis, Taker taker) {
     long sentAt = clock.nanoTime();
     RedlockRound<TakeResult> round =
         RedlockRound.send(
@@ -264,11 +272,13 @@ final class RedlockDriver implements LockDriver {
             .map(Answer::value)
             .min(Comparator.comparingLong(b -> Acquisition.fallbackDelayNanos(b, Long.MAX_VALUE)))
             .orElse(TakeResult.busy(-2, false));
-    if (won == 0) {
+    long held = RedlockRound.count(answers, a -> a.ok() && !a.value().acquired());
+    if (won == 0 || held >= quorum) {
+      // Nothing taken, or a majority held by others (likely one holder): wait for its release.
       return CompletableFuture.completedFuture(busy);
     }
-    // A split vote: another client took the masters this one missed. Retrying at once would
-    // collide again; a random delay lets one of them go first.
+    // A split vote: this client and others each took a minority, so maybe nobody holds a
+    // majority. Retrying at once would collide again; a random delay lets one of them go first.
     long delay = ThreadLocalRandom.current().nextLong(MAX_RETRY_DELAY_MS + 1);
     return CompletableFuture.supplyAsync(
         () -> busy, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS));

@@ -11,7 +11,8 @@ import java.util.function.Supplier;
  * sent meanwhile: a give-back (after a missed majority) could then run after the acquisition's next
  * take with the same token and delete the key it just won, leaving the lease on fewer masters than
  * it counted. So each command for a (master, token) waits for the previous one's answer; commands
- * for different tokens (different acquisitions) never wait for each other.
+ * for different tokens (different acquisitions) never wait for each other. {@link RedlockDriver}
+ * also queues one client's takes of one lock here (node {@code -1}, the lock key for a token).
  */
 final class RedlockOrder {
   private final Map<String, CompletableFuture<?>> last = new ConcurrentHashMap<>();
@@ -19,24 +20,19 @@ final class RedlockOrder {
   /** Runs {@code command} on master {@code node} for {@code token} after the previous one. */
   <T> CompletableFuture<T> run(int node, String token, Supplier<CompletableFuture<T>> command) {
     String key = node + ":" + token;
-    CompletableFuture<T>[] next = newArray();
-    last.compute(
-        key,
-        (k, previous) -> {
-          next[0] =
-              previous == null
-                  ? Failures.call(command)
-                  : previous
-                      .handle((value, error) -> null)
-                      .thenCompose(x -> Failures.call(command));
-          return next[0];
+    // Done once this command is: what the next command for the key waits for. The command itself
+    // starts outside compute(), which must not run code that may come back to this map.
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    CompletableFuture<?> previous = last.put(key, done);
+    CompletableFuture<T> next =
+        previous == null
+            ? Failures.call(command)
+            : previous.handle((value, error) -> null).thenCompose(x -> Failures.call(command));
+    next.whenComplete(
+        (value, error) -> {
+          last.remove(key, done);
+          done.complete(null);
         });
-    next[0].whenComplete((value, error) -> last.remove(key, next[0]));
-    return next[0];
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> CompletableFuture<T>[] newArray() {
-    return (CompletableFuture<T>[]) new CompletableFuture<?>[1];
+    return next;
   }
 }
