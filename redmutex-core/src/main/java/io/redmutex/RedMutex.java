@@ -40,9 +40,10 @@ import java.util.function.UnaryOperator;
  * }</pre>
  *
  * <p>One instance per application: it is thread-safe, and owns at most two Redis connections (one
- * for commands, one for wake-up messages, opened on the first contended acquire) and one scheduler
- * thread, whatever the number of locks and waiters. Leases are renewed in the background every
- * third of the lease time until released.
+ * for commands, one for wake-up messages, opened on the first contended acquire; two per master
+ * with Redlock over independent masters, {@code redlock://h1,h2,h3}) and one scheduler thread,
+ * whatever the number of locks and waiters. Leases are renewed in the background every third of the
+ * lease time until released.
  */
 public final class RedMutex implements AutoCloseable {
 
