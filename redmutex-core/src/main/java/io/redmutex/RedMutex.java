@@ -41,9 +41,10 @@ import java.util.function.UnaryOperator;
  * }</pre>
  *
  * <p>One instance per application: it is thread-safe, and owns at most two Redis connections (one
- * for commands, one for wake-up messages, opened on the first contended acquire) and one scheduler
- * thread, whatever the number of locks and waiters. Leases are renewed in the background every
- * third of the lease time until released.
+ * for commands, one for wake-up messages, opened on the first contended acquire; two per master
+ * with Redlock over independent masters, {@code redlock://h1,h2,h3}) and one scheduler thread,
+ * whatever the number of locks and waiters. Leases are renewed in the background every third of the
+ * lease time until released.
  */
 public final class RedMutex implements AutoCloseable {
 
@@ -247,8 +248,9 @@ public final class RedMutex implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Where Redis is: {@code redis://}, {@code rediss://}, {@code redis-sentinel://} or {@code
-     * redis-cluster://}, as {@link RedMutex#connect(String)} describes.
+     * Where Redis is: {@code redis://}, {@code rediss://}, {@code redis-sentinel://}, {@code
+     * redis-cluster://} or {@code redlock://host:port,host:port,host:port} (Redlock over
+     * independent masters, see the README), as {@link RedMutex#connect(String)} describes.
      */
     public Builder uri(String uri) {
       this.uri = once("uri", this.uri, Objects.requireNonNull(uri, "uri"));
@@ -402,7 +404,17 @@ public final class RedMutex implements AutoCloseable {
       }
       List<RedisURI> clusterNodes =
           RedisUris.isCluster(uri) ? RedisUris.parseCluster(uri, name) : List.of();
-      RedisURI redisUri = clusterNodes.isEmpty() ? RedisUris.parse(uri, name) : clusterNodes.get(0);
+      List<RedisURI> redlockNodes =
+          RedisUris.isRedlock(uri) ? RedisUris.parseRedlock(uri, name) : List.of();
+      RedisURI redisUri =
+          !redlockNodes.isEmpty()
+              ? redlockNodes.get(0)
+              : clusterNodes.isEmpty() ? RedisUris.parse(uri, name) : clusterNodes.get(0);
+      if (!redlockNodes.isEmpty() && replicas > 0) {
+        throw new IllegalArgumentException(
+            "waitForReplicas does not apply to redlock:// (independent masters have no replicas"
+                + " to wait for); use it with redis:// or redis-sentinel://");
+      }
       if (!clusterNodes.isEmpty() && replicas > 0) {
         throw new IllegalArgumentException(
             "waitForReplicas is not supported on a Redis Cluster yet; use it with redis:// or"
@@ -428,7 +440,8 @@ public final class RedMutex implements AutoCloseable {
               replicaTimeout == null ? Duration.ZERO : replicaTimeout,
               clock == null ? NanoClock.system() : clock,
               clientResources,
-              driverDecorator);
+              driverDecorator,
+              redlockNodes);
       return new RedMutex(new LockEngine(settings));
     }
   }

@@ -25,6 +25,7 @@ public final class BenchMain {
   private final List<Library> libraries =
       List.of(
           new RedmutexLibrary(),
+          new RedlockLibrary(),
           new RedissonLibrary(),
           SpringIntegrationLibrary.spin(),
           SpringIntegrationLibrary.pubSub(),
@@ -114,6 +115,11 @@ public final class BenchMain {
       }
       return 0;
     } finally {
+      for (Library library : libraries) {
+        if (library instanceof AutoCloseable closeable) {
+          closeable.close();
+        }
+      }
       if (server != null) {
         server.close();
       }

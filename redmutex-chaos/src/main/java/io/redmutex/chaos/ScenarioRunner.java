@@ -72,14 +72,25 @@ final class ScenarioRunner {
       Thread.sleep(workload.leaseTime().toMillis() + 100);
       int keysLeft = 0;
       for (String lock : workload.locks()) {
-        String key =
-            workload.permits() > 0
-                ? "{" + lock + "}:sem"
-                : workload.permits() == Workload.READ_WRITE ? "{" + lock + "}:rw:readers" : lock;
-        String writer = "{" + lock + "}:rw:writer";
-        if (!"0".equals(topology.masterFor(lock).command("EXISTS", key))
-            || (workload.permits() == Workload.READ_WRITE
-                && !"0".equals(topology.masterFor(lock).command("EXISTS", writer)))) {
+        boolean left =
+            workload.permits() == 0
+                ? topology.holdsKey(lock)
+                : !"0"
+                        .equals(
+                            topology
+                                .masterFor(lock)
+                                .command(
+                                    "EXISTS",
+                                    workload.permits() > 0
+                                        ? "{" + lock + "}:sem"
+                                        : "{" + lock + "}:rw:readers"))
+                    || (workload.permits() == Workload.READ_WRITE
+                        && !"0"
+                            .equals(
+                                topology
+                                    .masterFor(lock)
+                                    .command("EXISTS", "{" + lock + "}:rw:writer")));
+        if (left) {
           keysLeft++;
         }
       }

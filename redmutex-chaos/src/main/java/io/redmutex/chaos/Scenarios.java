@@ -249,7 +249,9 @@ final class Scenarios {
             quick ? 2 : 4,
             Duration.ofSeconds(1),
             Duration.ofSeconds(1),
-            true));
+            true),
+        redlock(Topology.Kind.REDLOCK_3, "redlock-3", 3, quick),
+        redlock(Topology.Kind.REDLOCK_5, "redlock-5", 5, quick));
   }
 
   private static Workload withPermits(int permits, Workload w) {
@@ -265,6 +267,31 @@ final class Scenarios {
         w.maxGapMillis(),
         w.maxIterations(),
         permits);
+  }
+
+  /**
+   * Redlock over independent masters: worker JVMs paused past their lease, a minority of masters
+   * killed and restarted empty after one lease time, a minority partitioned from every client.
+   * Calibration: the pauses must damage the unfenced register; the fenced one must stay intact. The
+   * command timeout (also the connect timeout) is 1 s: a worker JVM opens two connections per
+   * master at start, on a loaded machine.
+   */
+  private static Scenario redlock(Topology.Kind kind, String name, int masters, boolean quick) {
+    return new Scenario(
+        name,
+        "Redlock over "
+            + masters
+            + " masters: SIGSTOP a worker past its lease; kill a minority and restart it empty"
+            + " after one lease time; partition a minority",
+        kind,
+        true,
+        3,
+        workload(List.of("chaos-a"), 1000, 1000, 6000, 0, new Workload.Holds(5, 30, 0.3, 150, 300)),
+        RedlockNemesis::new,
+        quick ? 4 : 9,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(2),
+        true);
   }
 
   /**

@@ -5,6 +5,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.MappingSocketAddressResolver;
 import io.redmutex.testkit.RedisClusterNodes;
 import io.redmutex.testkit.RedisServer;
+import io.redmutex.testkit.RedlockMasters;
 import io.redmutex.testkit.SentinelGroup;
 import io.redmutex.testkit.TcpProxy;
 import java.util.ArrayList;
@@ -27,7 +28,11 @@ final class Topology implements AutoCloseable {
     STANDALONE_PROXIED,
     SENTINEL,
     CLUSTER,
-    CLUSTER_PROXIED
+    CLUSTER_PROXIED,
+    /** Redlock over 3 independent masters, each behind a {@link TcpProxy} shared by all clients. */
+    REDLOCK_3,
+    /** Redlock over 5 independent masters, likewise. */
+    REDLOCK_5
   }
 
   private final RedisServer server; // null for Sentinel
@@ -38,6 +43,8 @@ final class Topology implements AutoCloseable {
 
   /** What one client of a proxied cluster goes through: a proxy per node, and its resolver. */
   private record ClusterClient(List<TcpProxy> proxies, ClientResources resources) {}
+
+  private RedlockMasters redlock; // null unless Redlock; then proxies are one per master
 
   private Topology(RedisServer server, SentinelGroup group, List<TcpProxy> proxies) {
     this(server, group, proxies, null, List.of());
@@ -62,6 +69,9 @@ final class Topology implements AutoCloseable {
     }
     if (kind == Kind.CLUSTER || kind == Kind.CLUSTER_PROXIED) {
       return startCluster(kind == Kind.CLUSTER_PROXIED ? clients : 0);
+    }
+    if (kind == Kind.REDLOCK_3 || kind == Kind.REDLOCK_5) {
+      return startRedlock(kind == Kind.REDLOCK_3 ? 3 : 5);
     }
     RedisServer server = RedisServer.start();
     List<TcpProxy> proxies = new ArrayList<>();
@@ -121,8 +131,60 @@ final class Topology implements AutoCloseable {
     return new Topology(null, null, List.of(), cluster, List.copyOf(clusterClients));
   }
 
-  /** Where client {@code client} locks: its proxy, the server, the Sentinels or the cluster. */
+  private static Topology startRedlock(int masters) {
+    RedlockMasters started = RedlockMasters.start(masters, null);
+    List<TcpProxy> proxies = new ArrayList<>();
+    try {
+      for (RedisServer master : started.masters()) {
+        proxies.add(TcpProxy.start(master));
+      }
+    } catch (RuntimeException e) {
+      proxies.forEach(TcpProxy::close);
+      started.close();
+      throw e;
+    }
+    Topology topology = new Topology(null, null, List.copyOf(proxies));
+    topology.redlock = started;
+    return topology;
+  }
+
+  /** The independent masters of a Redlock topology. */
+  RedlockMasters redlock() {
+    if (redlock == null) {
+      throw new IllegalStateException("not a Redlock topology");
+    }
+    return redlock;
+  }
+
+  /** The proxy in front of Redlock master {@code master}. */
+  TcpProxy masterProxy(int master) {
+    redlock();
+    return proxies.get(master);
+  }
+
+  /**
+   * Whether lock {@code lock}'s key is still there: on the master, or on a majority of the Redlock
+   * masters (a minority may keep a stale key until it expires).
+   */
+  boolean holdsKey(String lock) {
+    if (redlock == null) {
+      return !"0".equals(masterFor(lock).command("EXISTS", lock));
+    }
+    long holding =
+        redlock.masters().stream()
+            .filter(m -> m.isRunning() && !"0".equals(m.command("EXISTS", lock)))
+            .count();
+    return holding > redlock.size() / 2;
+  }
+
+  /**
+   * Where client {@code client} locks: its proxy, the server, the Sentinels, the cluster or the
+   * Redlock masters.
+   */
   String lockUri(int client) {
+    if (redlock != null) {
+      return redlock.uri(proxies.stream().map(p -> p.host() + ":" + p.port()).toList());
+    }
     if (cluster != null) {
       return "redis-cluster://" + cluster.uri().substring("redis://".length());
     }
@@ -154,6 +216,9 @@ final class Topology implements AutoCloseable {
   }
 
   TcpProxy proxy(int client) {
+    if (redlock != null) {
+      throw new IllegalStateException("a Redlock topology has proxies per master, not per client");
+    }
     return proxies.get(client);
   }
 
@@ -181,6 +246,9 @@ final class Topology implements AutoCloseable {
     if (cluster != null) {
       throw new IllegalStateException("a cluster has a master per slot: use masterFor(key)");
     }
+    if (redlock != null) {
+      throw new IllegalStateException("a Redlock topology has no one master");
+    }
     return group != null ? group.master() : server;
   }
 
@@ -206,6 +274,9 @@ final class Topology implements AutoCloseable {
     }
     if (server != null) {
       server.close();
+    }
+    if (redlock != null) {
+      redlock.close();
     }
   }
 }

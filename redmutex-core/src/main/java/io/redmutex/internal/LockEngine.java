@@ -66,10 +66,16 @@ public final class LockEngine implements AutoCloseable {
 
   private static LockDriver connect(Settings settings) {
     LockDriver real =
-        settings.clusterNodes().isEmpty()
-            ? oneMaster(settings)
-            : new ClusterDriver(
-                settings.clusterNodes(), settings.commandTimeout(), settings.clientResources());
+        !settings.redlockNodes().isEmpty()
+            ? RedlockDriver.connect(
+                settings.redlockNodes(),
+                settings.commandTimeout(),
+                settings.clientResources(),
+                settings.clock())
+            : settings.clusterNodes().isEmpty()
+                ? oneMaster(settings)
+                : new ClusterDriver(
+                    settings.clusterNodes(), settings.commandTimeout(), settings.clientResources());
     return settings.driverDecorator() == null ? real : settings.driverDecorator().apply(real);
   }
 

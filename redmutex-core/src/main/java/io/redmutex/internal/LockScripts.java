@@ -137,6 +137,19 @@ final class LockScripts {
     return eval(script, ScriptOutputType.MULTI, keys.toArray(new String[0]), argv);
   }
 
+  /**
+   * Redlock: raises the lock's stored fencing token to {@code fencingToken} if it is lower ({@code
+   * raisefence.lua}); the token stored afterwards.
+   */
+  CompletableFuture<Long> raiseFence(LockKeys keys, long fencingToken, long leaseMillis) {
+    return eval(
+        Script.RAISE_FENCE,
+        ScriptOutputType.INTEGER,
+        new String[] {keys.fenceKey()},
+        Long.toString(fencingToken),
+        Long.toString(leaseMillis + FENCE_TTL_EXTRA_MILLIS));
+  }
+
   private <T> CompletableFuture<T> eval(
       Script script, ScriptOutputType type, String[] keys, String... args) {
     RedisScriptingAsyncCommands<String, String> on = commands.get();

@@ -41,12 +41,15 @@ public final class RedisUris {
       if (isCluster(uri)) {
         return parseCluster(uri, clientName).get(0);
       }
+      if (isRedlock(uri)) {
+        return parseRedlock(uri, clientName).get(0);
+      }
       throw new IllegalArgumentException(
           "unknown Redis URI scheme '"
               + scheme
               + "' in '"
               + redact(uri)
-              + "': use redis://, rediss:// (TLS), redis-sentinel:// or redis-cluster://");
+              + "': use redis://, rediss:// (TLS), redis-sentinel://, redis-cluster:// or redlock://");
     }
     if (!sentinel) {
       try {
@@ -141,6 +144,87 @@ public final class RedisUris {
       }
     }
     return seeds;
+  }
+
+  /**
+   * Whether {@code uri} names independent masters for Redlock: {@code redlock://} or {@code
+   * rediss-redlock://} (TLS).
+   */
+  public static boolean isRedlock(String uri) {
+    String lower = uri.toLowerCase(Locale.ROOT);
+    return lower.startsWith("redlock://") || lower.startsWith("rediss-redlock://");
+  }
+
+  /**
+   * Parses {@code redlock://[[user:]password@]host:port,host:port,host:port[,...][/database]} (or
+   * {@code rediss-redlock://} for TLS) into one URI per master, each with the credentials and
+   * database: at least three distinct masters.
+   *
+   * @throws IllegalArgumentException if malformed, with fewer than three masters, or one twice
+   */
+  public static List<RedisURI> parseRedlock(String uri, String clientName) {
+    Objects.requireNonNull(uri, "Redis URI must not be null");
+    if (!isRedlock(uri)) {
+      throw new IllegalArgumentException(
+          "a Redlock URI starts with redlock://, was '" + redact(uri) + "'");
+    }
+    int schemeEnd = uri.indexOf("://");
+    String nodeScheme =
+        uri.substring(0, schemeEnd).toLowerCase(Locale.ROOT).startsWith("rediss")
+            ? "rediss://"
+            : "redis://";
+    String rest = uri.substring(schemeEnd + 3);
+    int slash = rest.indexOf('/', Math.max(0, rest.lastIndexOf('@')));
+    String database = slash < 0 ? "" : rest.substring(slash);
+    if (slash >= 0) {
+      rest = rest.substring(0, slash);
+    }
+    int at = rest.lastIndexOf('@');
+    String userInfo = at < 0 ? "" : rest.substring(0, at + 1);
+    String hosts = rest.substring(at + 1);
+    List<RedisURI> masters = new ArrayList<>();
+    List<String> seen = new ArrayList<>();
+    for (String host : hosts.split(",", -1)) {
+      if (host.isBlank()) {
+        throw new IllegalArgumentException(
+            "Redlock URI '" + redact(uri) + "' has an empty master address");
+      }
+      RedisURI master;
+      try {
+        master = RedisURI.create(nodeScheme + userInfo + host.trim() + database);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "malformed master '"
+                + host
+                + "' in Redlock URI '"
+                + redact(uri)
+                + "': "
+                + e.getMessage(),
+            e);
+      }
+      String address = master.getHost() + ":" + master.getPort();
+      if (seen.contains(address)) {
+        throw new IllegalArgumentException(
+            "Redlock URI '"
+                + redact(uri)
+                + "' names master "
+                + address
+                + " twice: it would count twice toward the majority");
+      }
+      seen.add(address);
+      master.setClientName(clientName);
+      masters.add(master);
+    }
+    if (masters.size() < 3) {
+      throw new IllegalArgumentException(
+          "Redlock URI '"
+              + redact(uri)
+              + "' names "
+              + masters.size()
+              + " master(s): Redlock needs at least 3 independent masters (a majority must"
+              + " survive one failure); for one master use redis://");
+    }
+    return masters;
   }
 
   /** Sets the credentials used to authenticate to the Sentinels of {@code uri}. */

@@ -18,6 +18,7 @@ record Script(String name, String body, String sha) {
   static final Script UNWAIT = load("unwait.lua");
   static final Script BREAK = load("break.lua");
   static final Script HAND_OFF = load("handoff.lua");
+  static final Script RAISE_FENCE = load("raisefence.lua");
 
   // Semaphores and read-write locks (see PermitKeys).
   static final Script PERMIT_TAKE = load("permit_take.lua");

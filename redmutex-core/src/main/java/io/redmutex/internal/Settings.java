@@ -21,6 +21,7 @@ import java.util.function.UnaryOperator;
  * @param clock the monotonic clock
  * @param clientResources Lettuce resources the caller owns, or null for the shared ones
  * @param driverDecorator wraps the Redis driver (tests count or delay commands with it), or null
+ * @param redlockNodes the independent masters of {@code redlock://}; empty otherwise
  */
 public record Settings(
     RedisURI uri,
@@ -33,4 +34,34 @@ public record Settings(
     Duration replicaTimeout,
     NanoClock clock,
     ClientResources clientResources,
-    UnaryOperator<LockDriver> driverDecorator) {}
+    UnaryOperator<LockDriver> driverDecorator,
+    List<RedisURI> redlockNodes) {
+
+  /** Settings for one master or a cluster (no Redlock). */
+  public Settings(
+      RedisURI uri,
+      List<RedisURI> clusterNodes,
+      Duration leaseTime,
+      String keyPrefix,
+      Duration commandTimeout,
+      LockListener listener,
+      int waitForReplicas,
+      Duration replicaTimeout,
+      NanoClock clock,
+      ClientResources clientResources,
+      UnaryOperator<LockDriver> driverDecorator) {
+    this(
+        uri,
+        clusterNodes,
+        leaseTime,
+        keyPrefix,
+        commandTimeout,
+        listener,
+        waitForReplicas,
+        replicaTimeout,
+        clock,
+        clientResources,
+        driverDecorator,
+        List.of());
+  }
+}
