@@ -1,6 +1,7 @@
 package io.redmutex.cli;
 
 import io.redmutex.RedMutex;
+import io.redmutex.internal.LockKeys;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -128,6 +129,18 @@ final class RedmutexCommand implements Callable<Integer> {
   /** The {@code --key-prefix} value, or null. */
   String keyPrefix() {
     return keyPrefix;
+  }
+
+  /**
+   * Checks lock name {@code name} as the library will, before any network: a bad name is a usage
+   * error at once, not after a connect to a slow or silent server.
+   */
+  void checkName(CommandLine command, String name) {
+    try {
+      LockKeys.of(keyPrefix == null ? "" : keyPrefix, name);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command, e.getMessage());
+    }
   }
 
   /** The {@code --redis} value exactly as given, or null: {@code demo} uses only that. */

@@ -112,12 +112,29 @@ final class RunCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--conflict-exit-code must be 0..255, was " + conflictExitCode);
     }
+    root.checkName(spec.commandLine(), name);
+    if (lease.compareTo(RedMutex.MIN_LEASE_TIME) < 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--lease must be at least "
+              + HumanDurations.format(RedMutex.MIN_LEASE_TIME)
+              + ", was "
+              + HumanDurations.format(lease));
+    }
+    if (lease.compareTo(RedMutex.MAX_LEASE_TIME) > 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--lease must be at most "
+              + RedMutex.MAX_LEASE_TIME.toDays()
+              + "d, was "
+              + HumanDurations.format(lease));
+    }
     RedisTarget target = root.target();
     PrintStream err = System.err;
     RedMutex mutex = root.connect(target, "redmutex-run", lease);
     ShutdownGuard guard = ShutdownGuard.install(mutex, name, grace);
     try {
-      LockWaiter waiter = new LockWaiter(mutex, name, LiveLine.onTerminal());
+      LockWaiter waiter = new LockWaiter(mutex, name, LiveLine.onTerminal(), err);
       Lease held;
       try {
         held = waiter.acquire(wait);

@@ -5,9 +5,11 @@ import io.redmutex.RedMutex;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code redmutex status NAME...}: what Redis says about some locks, right now. */
 @Command(
@@ -30,6 +32,7 @@ import picocli.CommandLine.ParentCommand;
     })
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand private RedmutexCommand root;
+  @Spec private CommandSpec spec;
 
   @Option(names = "--json", description = "Print JSON instead of a table.")
   private boolean json;
@@ -39,6 +42,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    names.forEach(name -> root.checkName(spec.commandLine(), name));
     try (RedMutex mutex = root.connect(root.target(), "redmutex-cli", null)) {
       List<LockInfo> locks = names.stream().map(mutex::inspect).toList();
       System.out.print(json ? LockReport.json(locks) + "\n" : LockReport.table(locks));

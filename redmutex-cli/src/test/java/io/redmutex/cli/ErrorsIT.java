@@ -7,6 +7,7 @@ import io.redmutex.testkit.RedisServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -130,6 +131,30 @@ class ErrorsIT {
       assertThat(status.stdout())
           .contains("\"fencingToken\": ")
           .doesNotContain("\"fencingToken\": 0,");
+    }
+  }
+
+  /** Issue 14, defect 8: bad names and leases are usage errors before any network. */
+  @Test
+  void badNamesAndLeases_exit2_withoutWaitingForASilentServer() throws IOException {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String uri = "redis://127.0.0.1:" + silent.getLocalPort(); // accepts, never answers
+
+      Cli empty = Cli.run("--redis", uri, "run", "", "--", "true");
+      Cli brace = Cli.run("--redis", uri, "status", "a}b");
+      Cli release = Cli.run("--redis", uri, "release", "--force", "");
+      Cli lease = Cli.run("--redis", uri, "run", "--lease", "0s", "x", "--", "true");
+
+      for (Cli cli : List.of(empty, brace, release, lease)) {
+        assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(2);
+        assertThat(cli.stderr()).contains("\nUsage: redmutex");
+      }
+      assertThat(empty.stderr()).startsWith("redmutex: lock name must not be empty\n");
+      assertThat(release.stderr()).startsWith("redmutex: lock name must not be empty\n");
+      assertThat(brace.stderr())
+          .startsWith("redmutex: lock key 'a}b' contains '}' but no {hash tag}")
+          .doesNotContain("'{ab}'");
+      assertThat(lease.stderr()).startsWith("redmutex: --lease must be at least 100ms, was 0ms\n");
     }
   }
 

@@ -145,6 +145,9 @@ class InspectCommandsIT {
     assertThat(cli.stdout())
         .startsWith("broke lock 'stuck': it was held by redmutex on ")
         .contains("fencing token " + held.fencingToken());
+    assertThat(cli.stderr())
+        .as("one line per event (issue 14): no library WARN beside it")
+        .isEmpty();
     assertThat(redis.command("EXISTS", "stuck")).isEqualTo("0");
     await().atMost(Timing.scaled(Duration.ofSeconds(60))).untilTrue(lost);
   }

@@ -269,6 +269,57 @@ class RunCommandIT {
     assertThat(exists("stopped")).isFalse(); // released, not left to its 1 h lease
   }
 
+  /** Issue 14, defect 5: a CronJob stuck behind a lock says so in its log. */
+  @Test
+  void waiting_withoutATerminal_printsALineWhenTheWaitStarts() {
+    try (RedMutex mutex = RedMutex.connect(redis.uri())) {
+      Lease held = mutex.acquire("logged-wait", Duration.ZERO);
+      Cli cli = start("run", "--wait", "1h", "logged-wait", "--", "true");
+
+      await().atMost(WAIT).until(() -> cli.stderr().contains("\n") || !cli.isAlive());
+      held.release();
+
+      assertThat(cli.awaitExit()).as(cli.toString()).isZero();
+      assertThat(cli.stderr())
+          .matches(
+              "redmutex: waiting for lock 'logged-wait', held by redmutex on \\S+ pid \\d+ since"
+                  + " \\S+Z, TTL [0-9.]+s \\(--wait 1h00m\\)\n");
+    }
+  }
+
+  /**
+   * Issue 14, defect 4: with Redis frozen (SIGSTOP), the command is stopped when the lease runs
+   * out, and redmutex exits 4 at once, saying so in one line, without waiting for Redis to come
+   * back.
+   */
+  @Test
+  void frozenRedis_stopsTheCommand_andExits4_whileRedisIsStillFrozen() {
+    try (RedisServer frozen = RedisServer.start()) {
+      Cli cli =
+          Cli.start(
+              "--redis", frozen.uri(), "run", "--lease", "2s", "frozen", "--", "sleep", "600");
+      started.add(cli);
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> frozen.command("EXISTS", "frozen").equals("1") && !cli.descendants().isEmpty());
+      List<ProcessHandle> command = cli.descendants();
+      orphans.addAll(command);
+
+      frozen.pause();
+      try {
+        assertThat(cli.awaitExit()).as(cli.toString()).isEqualTo(4); // Redis still frozen
+      } finally {
+        frozen.resume();
+      }
+      assertThat(command).noneMatch(ProcessHandle::isAlive);
+      assertThat(cli.stderr())
+          .startsWith("redmutex: lost lock 'frozen' (fencing token ")
+          .contains("sent SIGTERM to the command (pid " + command.get(0).pid() + ")")
+          .hasLineCount(1);
+    }
+  }
+
   @Test
   void environment_namesTheLock() {
     Cli cli = run("run", "env:check", "--", "sh", "-c", "echo \"$REDMUTEX_LOCK\"");
