@@ -152,6 +152,7 @@ final class RedmutexCommand implements Callable<Integer> {
   RedisTarget target() {
     if (target == null) {
       target = RedisTarget.resolve(redis, System.getenv());
+      target.check(); // kept even if bad, so that the error can say where it came from
     }
     return target;
   }

@@ -67,6 +67,15 @@ final class SentinelDiscovery {
       throw new RedisUnavailableException(
           "cannot reach any Sentinel at " + sentinels + ": " + detail, null);
     }
+    if (detail.contains("unknown command 'SENTINEL'")) {
+      throw new RedisUnavailableException(
+          "no Sentinel at "
+              + sentinels
+              + ": a Redis server answered, not a Sentinel; use redis://HOST:PORT for it, or point"
+              + " redis-sentinel:// at the Sentinels (port 26379 by default): "
+              + detail,
+          null);
+    }
     throw new RedisUnavailableException(
         "no Sentinel at "
             + sentinels
