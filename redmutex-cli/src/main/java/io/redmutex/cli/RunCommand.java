@@ -37,9 +37,10 @@ import picocli.CommandLine.Spec;
       "If the lock stays busy for the whole --wait, exits with the conflict code (1, or -E)"
           + " and one line naming the holder. If the lease is lost while COMMAND runs (its key"
           + " expired, was deleted or taken over), sends SIGTERM to COMMAND and its descendants,"
-          + " SIGKILL after --grace, and exits 4. SIGINT/SIGTERM/SIGHUP to redmutex do the same"
-          + " to COMMAND, then release the lock. Options go before NAME; everything after NAME"
-          + " (after an optional --) is the command.",
+          + " SIGKILL after --grace, and exits 4. SIGTERM/SIGHUP to redmutex do the same"
+          + " to COMMAND, then release the lock. SIGINT (Ctrl-C) is COMMAND's, as with flock:"
+          + " it reaches COMMAND, and redmutex holds the lock until COMMAND exits. Options go"
+          + " before NAME; everything after NAME (after an optional --) is the command.",
       "",
       "Pass REDMUTEX_FENCE to whatever you write, and have it reject tokens older than the last"
           + " it accepted: a lease is bounded in time, and a paused machine can outlive it.",

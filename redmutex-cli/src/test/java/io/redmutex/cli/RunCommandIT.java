@@ -320,6 +320,66 @@ class RunCommandIT {
     }
   }
 
+  /**
+   * Issue 14, defect 10: like flock(1), SIGINT is the command's to handle (psql cancels a query and
+   * goes on); redmutex keeps the lock until the command exits, then releases it.
+   */
+  @Test
+  void sigint_reachesTheCommand_andRedmutexWaitsForIt() throws IOException {
+    Cli cli =
+        start(
+            "run",
+            "--lease",
+            "1h",
+            "interrupted",
+            "--",
+            "sh",
+            "-c",
+            "cd '"
+                + dir
+                + "' && trap 'echo int > got-int' INT && echo ready > ready"
+                + " && while [ ! -e gate ]; do sleep 0.02; done");
+    await().atMost(WAIT).until(() -> Files.exists(dir.resolve("ready")) && exists("interrupted"));
+    orphans.addAll(cli.descendants());
+
+    new ProcessBuilder("kill", "-INT", Long.toString(cli.process().pid())).start();
+
+    await().atMost(WAIT).until(() -> Files.exists(dir.resolve("got-int")) || !cli.isAlive());
+    assertThat(cli.isAlive()).as(cli.toString()).isTrue();
+    assertThat(exists("interrupted")).isTrue();
+    Files.createFile(dir.resolve("gate"));
+    assertThat(cli.awaitExit()).as(cli.toString()).isZero();
+    assertThat(exists("interrupted")).isFalse();
+  }
+
+  /** Issue 14, defect 10: when the grace period after SIGTERM ends in SIGKILL, stderr says so. */
+  @Test
+  void sigterm_toRedmutex_commandIgnoringIt_getsSigkill_andStderrSaysSo() {
+    Cli cli =
+        start(
+            "run",
+            "--grace",
+            "500ms",
+            "ignores-term",
+            "--",
+            "sh",
+            "-c",
+            "trap '' TERM; echo trapped > '" + dir.resolve("ready") + "'; sleep 600");
+    await().atMost(WAIT).until(() -> Files.exists(dir.resolve("ready")) && exists("ignores-term"));
+    List<ProcessHandle> command = cli.descendants();
+    orphans.addAll(command);
+
+    cli.process().destroy(); // SIGTERM
+
+    assertThat(cli.awaitExit()).as(cli.toString()).isEqualTo(128 + 15);
+    assertThat(cli.stderr())
+        .contains(
+            "redmutex: the command (pid "
+                + command.get(0).pid()
+                + ") did not exit within --grace 500ms of SIGTERM: sent SIGKILL");
+    assertThat(exists("ignores-term")).isFalse();
+  }
+
   @Test
   void environment_namesTheLock() {
     Cli cli = run("run", "env:check", "--", "sh", "-c", "echo \"$REDMUTEX_LOCK\"");
