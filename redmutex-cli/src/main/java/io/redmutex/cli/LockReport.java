@@ -1,6 +1,8 @@
 package io.redmutex.cli;
 
 import io.redmutex.LockInfo;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -15,7 +17,7 @@ final class LockReport {
   private LockReport() {}
 
   private static final String[] HEADER = {
-    "NAME", "STATE", "TTL", "FENCING TOKEN", "HOLDER", "SINCE (REDIS TIME)", "WAITING"
+    "NAME", "STATE", "TTL", "FENCING TOKEN", "HOLDER", "SINCE (REDIS TIME)", "AGE", "WAITING"
   };
 
   /** The JSON fields of one lock, in order; documented in docs/cli.md. */
@@ -34,6 +36,12 @@ final class LockReport {
 
   static String json(List<LockInfo> locks) {
     return Json.array(locks.stream().map(LockReport::fields).toList());
+  }
+
+  /** How long ago {@code since} (Redis time) was, by this machine's clock; "-" if in the future. */
+  private static String age(Instant since) {
+    Duration age = Duration.between(since, Instant.now());
+    return age.isNegative() ? "-" : HumanDurations.format(age);
   }
 
   /**
@@ -80,6 +88,7 @@ final class LockReport {
             lock.since()
                 .map(s -> DateTimeFormatter.ISO_INSTANT.format(s.truncatedTo(ChronoUnit.SECONDS)))
                 .orElse("-"),
+            lock.since().map(LockReport::age).orElse("-"),
             Integer.toString(lock.waitingClients())
           });
     }

@@ -95,19 +95,28 @@ final class RedmutexCommand implements Callable<Integer> {
     cli.setExecutionExceptionHandler(errors);
     cli.setExecutionStrategy(RedmutexCommand::execute);
     cli.getSubcommands().get("run").setStopAtPositional(true);
+    // The whole table at the top and for run; the short one for the others (issue 14).
+    applyExitCodes(cli, table(ExitCodes.HELP));
+    cli.getSubcommands()
+        .forEach(
+            (name, sub) ->
+                applyExitCodes(
+                    sub, table(name.equals("run") ? ExitCodes.HELP : ExitCodes.HELP_OTHERS)));
+    return cli;
+  }
+
+  private static Map<String, String> table(String[] lines) {
     Map<String, String> exitCodes = new LinkedHashMap<>();
-    for (String line : ExitCodes.HELP) {
+    for (String line : lines) {
       int colon = line.indexOf(':');
       exitCodes.put(line.substring(0, colon), line.substring(colon + 1));
     }
-    applyExitCodes(cli, exitCodes);
-    return cli;
+    return exitCodes;
   }
 
   private static void applyExitCodes(CommandLine cli, Map<String, String> exitCodes) {
     cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n");
     cli.getCommandSpec().usageMessage().exitCodeList(exitCodes);
-    cli.getSubcommands().values().forEach(sub -> applyExitCodes(sub, exitCodes));
   }
 
   private static int execute(ParseResult parsed) {

@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
       "  redmutex status nightly backup --json",
       "",
       "JSON: an array of {name, key, held, ttlMillis, fencingToken, holder, since, waiting};"
-          + " ttlMillis, holder and since are null when unknown."
+          + " ttlMillis, holder and since are null when unknown.",
+      "",
+      "The exit status is 0 whether a lock is held or free: a script reads \"held\" from --json."
     })
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand private RedmutexCommand root;

@@ -158,6 +158,27 @@ class ErrorsIT {
     }
   }
 
+  /** Issue 14, item 11: the help says all exit codes once, without jargon; the jar ships lean. */
+  @Test
+  void help_listsEveryExitCode_subcommandsTheirOwn_andTheJarHoldsOnlyLinuxServers()
+      throws IOException {
+    Cli help = Cli.run("--help");
+    Cli status = Cli.run("status", "--help");
+    Cli demo = Cli.run("demo", "--help");
+
+    assertThat(help.stdout()).contains("129/143").contains("130");
+    assertThat(status.stdout())
+        .contains("Exit codes:")
+        .doesNotContain("126/127")
+        .contains("whether a lock is held or free");
+    assertThat(demo.stdout()).doesNotContain("seed");
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Cli.JAR.toFile())) {
+      assertThat(jar.stream().map(java.util.zip.ZipEntry::getName))
+          .anyMatch(n -> n.startsWith("redis-server-") && n.contains("linux-amd64"))
+          .noneMatch(n -> n.contains("darwin") || n.contains("windows"));
+    }
+  }
+
   /** Issue 14, defect 9: each of these said something misleading or unexplained before. */
   @Test
   void misleadingInputs_getMessagesThatSayWhatIsWrong() throws Exception {
