@@ -63,14 +63,14 @@ final class LockWaiter {
         } catch (TimeoutException stillWaiting) {
           long now = System.nanoTime();
           Duration waited = Duration.ofNanos(now - start);
+          if (now - inspectedAt >= INSPECT_NANOS) {
+            holder = othersHold(inspectQuietly());
+            inspectedAt = now;
+          }
           if (line.enabled()) {
-            if (now - inspectedAt >= INSPECT_NANOS) {
-              holder = inspectQuietly();
-              inspectedAt = now;
-            }
             line.show(waitingLine(holder, waited, wait));
-          } else if (!logged || now - loggedAt >= LOG_EVERY_NANOS) {
-            log.println(logLine(inspectQuietly(), waited, wait, !logged));
+          } else if (holder != null && (!logged || now - loggedAt >= LOG_EVERY_NANOS)) {
+            log.println(logLine(holder, waited, wait, !logged));
             log.flush();
             logged = true;
             loggedAt = now;
@@ -127,6 +127,33 @@ final class LockWaiter {
     text.append(
         wait == null ? " (--wait forever)" : " (--wait " + HumanDurations.format(wait) + ")");
     return text.toString();
+  }
+
+  /**
+   * {@code info} if another client holds the lock, else null: on a slow machine or network the take
+   * can land before its answer comes back, and the holder Redis names is then this very process,
+   * which is not worth a "waiting for" line.
+   */
+  private static LockInfo othersHold(LockInfo info) {
+    if (info == null || !info.held()) {
+      return null;
+    }
+    return info.holder().filter(h -> h.equals(THIS_PROCESS)).isPresent() ? null : info;
+  }
+
+  /** This process as the library records a holder: {@code redmutex-run on HOST pid N}. */
+  private static final String THIS_PROCESS = thisProcess();
+
+  private static String thisProcess() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "unknown-host";
+      }
+    }
+    return RunCommand.CLIENT_NAME + " on " + host + " pid " + ProcessHandle.current().pid();
   }
 
   /** One line saying why the lock could not be had, with its holder if Redis still says. */

@@ -56,6 +56,9 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
   private static final int MAX_EXIT_CODE = 255;
 
+  /** The client name of {@code run}'s connections: holders show as {@code redmutex-run on ...}. */
+  static final String CLIENT_NAME = "redmutex-run";
+
   @ParentCommand private RedmutexCommand root;
   @Spec private CommandSpec spec;
 
@@ -132,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
     }
     RedisTarget target = root.target();
     PrintStream err = System.err;
-    RedMutex mutex = root.connect(target, "redmutex-run", lease);
+    RedMutex mutex = root.connect(target, CLIENT_NAME, lease);
     ShutdownGuard guard = ShutdownGuard.install(mutex, name, grace);
     try {
       LockWaiter waiter = new LockWaiter(mutex, name, LiveLine.onTerminal(), err);
