@@ -64,7 +64,8 @@ final class RedmutexCommand implements Callable<Integer> {
       scope = ScopeType.INHERIT,
       description = {
         "Redis to use: redis://[[user:]password@]host[:port][/db], rediss://... (TLS),"
-            + " redis-sentinel://[password@]host[:port][,host2[:port]][/db]#master.",
+            + " redis-sentinel://[[user:]password@]host[:port][,host2[:port]][/db]#master (port"
+            + " 26379 by default), redis-cluster://[[user:]password@]host:port[,host:port].",
         "Default: $REDMUTEX_URI, else " + RedisTarget.DEFAULT_URI + ".",
         "$REDIS_PASSWORD fills in the password when the URI has none."
       })
