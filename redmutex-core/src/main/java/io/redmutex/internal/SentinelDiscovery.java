@@ -67,7 +67,8 @@ final class SentinelDiscovery {
       throw new RedisUnavailableException(
           "cannot reach any Sentinel at " + sentinels + ": " + detail, null);
     }
-    if (detail.contains("unknown command 'SENTINEL'")) {
+    // "unknown command 'SENTINEL'" (Redis 7), "unknown command `SENTINEL`" (6.2)
+    if (detail.matches("(?s).*unknown command .SENTINEL.*")) {
       throw new RedisUnavailableException(
           "no Sentinel at "
               + sentinels
