@@ -65,6 +65,26 @@ final class ChildProcess {
     return process.pid();
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGINT to the command and its descendants, as a terminal sends it to its foreground group. */
+  void interrupt() {
+    Set<ProcessHandle> tree = new LinkedHashSet<>();
+    tree.add(process.toHandle());
+    process.descendants().forEach(tree::add);
+    for (ProcessHandle p : tree) {
+      if (p.isAlive()) {
+        try {
+          PosixSignals.interrupt(p.pid());
+        } catch (IllegalStateException exited) {
+          // exited meanwhile
+        }
+      }
+    }
+  }
+
   /**
    * Waits for the command to exit and returns its status ({@code 128 + N} if signal N killed it).
    * Not interruptible: the command's status is the answer {@code run} must give.

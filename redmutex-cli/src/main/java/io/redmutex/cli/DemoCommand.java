@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
           + " terminal and ends with a table: acquisitions, waits p50/p99, fencing rejections,"
           + " and the final balance against the expected one.",
       "",
-      "--unsafe runs the seed's SET NX + DEL next to redmutex, each with one worker frozen"
-          + " (SIGSTOP) past its 1s lease: the seed loses updates, redmutex refuses the stale"
+      "--unsafe runs the plain pattern (SET NX PX to take, DEL to give back) next to redmutex, each with one worker frozen"
+          + " (SIGSTOP) past its 1s lease: the plain pattern loses updates, redmutex refuses the stale"
           + " write by its fencing token.",
       "",
       "$REDMUTEX_URI is ignored here: the demo uses another Redis only when --redis says so."
@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}.")
   private int accounts;
 
-  @Option(names = "--unsafe", description = "Compare with the seed's SET NX + DEL (see above).")
+  @Option(names = "--unsafe", description = "Compare with plain SET NX PX + DEL (see above).")
   private boolean unsafe;
 
   @Override

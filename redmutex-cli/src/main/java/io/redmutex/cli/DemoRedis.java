@@ -8,6 +8,7 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.redmutex.RedisUnavailableException;
+import io.redmutex.internal.RedisUris;
 import io.redmutex.testkit.RedisServer;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -32,7 +33,8 @@ final class DemoRedis implements AutoCloseable {
     this.target = target;
     this.prefix =
         "redmutex-demo:" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt(), 4);
-    this.client = RedisClient.create(target.uri());
+    // Parsed as the library parses it: with Sentinels, the password goes to them too.
+    this.client = RedisClient.create(RedisUris.parse(target.uri(), "redmutex-demo"));
   }
 
   /** Starts a throwaway server. */

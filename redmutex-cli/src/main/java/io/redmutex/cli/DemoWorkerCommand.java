@@ -6,6 +6,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.redmutex.Lease;
 import io.redmutex.LockLostException;
 import io.redmutex.RedMutex;
+import io.redmutex.internal.RedisUris;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -49,7 +50,7 @@ final class DemoWorkerCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     DemoAccount account = new DemoAccount("slow", lockName, accountKey);
     RedisTarget target = root.target();
-    RedisClient client = RedisClient.create(target.uri());
+    RedisClient client = RedisClient.create(RedisUris.parse(target.uri(), "redmutex-demo-slow"));
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
       RedisCommands<String, String> redis = connection.sync();
       return protocol == DemoWorker.Protocol.REDMUTEX

@@ -42,6 +42,15 @@ final class ExitCodes {
     "5:another failure; the message says which (--verbose adds the stack trace)",
     "126/127:run: the command cannot be executed / was not found",
     "N:run: otherwise the command's own exit status (128+S if it died of signal S)",
-    "130/143:redmutex itself got SIGINT/SIGTERM; the command was stopped, the lock released",
+    "129/143:redmutex itself got SIGHUP/SIGTERM; the command was stopped, the lock released",
+    "130:run: SIGINT before the command started (a SIGINT while it runs is the command's)",
+  };
+
+  /** The table of the commands other than {@code run}. */
+  static final String[] HELP_OTHERS = {
+    "0:done (status: whether held or free; see --json)",
+    "2:usage error (bad option, missing argument, release without --force)",
+    "3:Redis unreachable, password refused, unknown master, wrong node, or no answer in time",
+    "5:another failure; the message says which (--verbose adds the stack trace)",
   };
 }

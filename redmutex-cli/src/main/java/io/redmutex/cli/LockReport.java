@@ -1,6 +1,8 @@
 package io.redmutex.cli;
 
 import io.redmutex.LockInfo;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -15,7 +17,7 @@ final class LockReport {
   private LockReport() {}
 
   private static final String[] HEADER = {
-    "NAME", "STATE", "TTL", "FENCING TOKEN", "HOLDER", "SINCE (REDIS TIME)", "WAITING"
+    "NAME", "STATE", "TTL", "FENCING TOKEN", "HOLDER", "SINCE (REDIS TIME)", "AGE", "WAITING"
   };
 
   /** The JSON fields of one lock, in order; documented in docs/cli.md. */
@@ -36,6 +38,42 @@ final class LockReport {
     return Json.array(locks.stream().map(LockReport::fields).toList());
   }
 
+  /** How long ago {@code since} (Redis time) was, by this machine's clock; "-" if in the future. */
+  private static String age(Instant since) {
+    Duration age = Duration.between(since, Instant.now());
+    return age.isNegative() ? "-" : HumanDurations.format(age);
+  }
+
+  /**
+   * {@code list --json}: the rows, each marked "redmutex": false when redmutex did not write it.
+   */
+  static String listJson(List<LockInfo> locks, boolean truncated, int limit) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (LockInfo lock : locks) {
+      Map<String, Object> row = fields(lock);
+      row.put("redmutex", !lock.held() || isRedmutex(lock));
+      rows.add(row);
+    }
+    String array = Json.array(rows);
+    return "{\"locks\": " + array + ", \"truncated\": " + truncated + ", \"limit\": " + limit + "}";
+  }
+
+  /**
+   * Whether a held key was written by redmutex (or a client of the same wire protocol): it has a
+   * fencing token or a holder. Otherwise it is some other string key: another library's lock, or no
+   * lock at all.
+   */
+  static boolean isRedmutex(LockInfo lock) {
+    return lock.fencingToken() > 0 || lock.holder().isPresent();
+  }
+
+  private static String state(LockInfo lock) {
+    if (!lock.held()) {
+      return "free";
+    }
+    return isRedmutex(lock) ? "held" : "other key";
+  }
+
   static String table(List<LockInfo> locks) {
     List<String[]> rows = new ArrayList<>();
     rows.add(HEADER);
@@ -43,13 +81,14 @@ final class LockReport {
       rows.add(
           new String[] {
             lock.name(),
-            lock.held() ? "held" : "free",
+            state(lock),
             lock.held() ? lock.remaining().map(HumanDurations::format).orElse("no TTL") : "-",
             lock.fencingToken() == 0 ? "-" : Long.toString(lock.fencingToken()),
             lock.held() ? lock.holder().orElse("(not redmutex)") : "-",
             lock.since()
                 .map(s -> DateTimeFormatter.ISO_INSTANT.format(s.truncatedTo(ChronoUnit.SECONDS)))
                 .orElse("-"),
+            lock.since().map(LockReport::age).orElse("-"),
             Integer.toString(lock.waitingClients())
           });
     }

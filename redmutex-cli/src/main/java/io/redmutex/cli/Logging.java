@@ -1,9 +1,10 @@
 package io.redmutex.cli;
 
 /**
- * Routes the library's SLF4J logging (slf4j-simple) to stderr, terse: by default only redmutex
- * warnings (a renewal retried, a lease lost) and other libraries' errors; with {@code --verbose},
- * redmutex debug output and others' info. Must run before the first logger is created.
+ * Routes the library's SLF4J logging (slf4j-simple) to stderr, quiet: the CLI owns its output and
+ * says each event in one line of its own (a lease lost, a lock broken), so by default only errors
+ * are logged; with {@code --verbose}, redmutex debug output and others' info. Must run before the
+ * first logger is created.
  */
 final class Logging {
   private Logging() {}
@@ -17,7 +18,7 @@ final class Logging {
     set("showShortLogName", Boolean.toString(verbose));
     set("levelInBrackets", "false");
     set("defaultLogLevel", verbose ? "info" : "error");
-    set("log.io.redmutex", verbose ? "debug" : "warn");
+    set("log.io.redmutex", verbose ? "debug" : "error");
     // The test kit says which redis-server it picked at info; `demo` prints that itself.
     set("log.io.redmutex.testkit", verbose ? "debug" : "warn");
   }

@@ -3,7 +3,7 @@ package io.redmutex.cli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** The signals Java cannot send (SIGSTOP, SIGCONT), sent with the shell's {@code kill}. */
+/** The signals Java cannot send (SIGSTOP, SIGCONT, SIGINT), sent with the shell's {@code kill}. */
 final class PosixSignals {
   private PosixSignals() {}
 
@@ -15,6 +15,11 @@ final class PosixSignals {
   /** Thaws a {@linkplain #stop stopped} process. */
   static void resume(long pid) {
     send(pid, "CONT");
+  }
+
+  /** SIGINT, as a terminal's Ctrl-C sends it. */
+  static void interrupt(long pid) {
+    send(pid, "INT");
   }
 
   private static void send(long pid, String signal) {

@@ -50,6 +50,58 @@ record RedisTarget(String uri, String source, String password) {
     return new RedisTarget(uri, source, passwordIn(uri));
   }
 
+  /**
+   * Checks what the Redis client would only report vaguely ("has no host", "Malformed escape
+   * pair"): an {@code @} or a raw {@code %} in the password, a port that is not a number.
+   *
+   * @throws IllegalArgumentException saying what is wrong and how to write it
+   */
+  RedisTarget check() {
+    int scheme = uri.indexOf("://");
+    if (scheme < 0) {
+      return this; // the library names the accepted schemes
+    }
+    int at = userInfoEnd(uri);
+    if (at >= 0) {
+      String userInfo = uri.substring(scheme + 3, at);
+      if (userInfo.indexOf('@') >= 0) {
+        throw new IllegalArgumentException(
+            "the password in Redis URI '"
+                + redacted()
+                + "' contains '@': percent-encode it as %40, or leave it out of the URI and set $"
+                + PASSWORD_ENV);
+      }
+      if (userInfo.matches(".*%(?![0-9A-Fa-f]{2}).*")) {
+        throw new IllegalArgumentException(
+            "the password in Redis URI '"
+                + redacted()
+                + "' contains a '%' not followed by two hex digits: percent-encode it as %25, or"
+                + " leave it out of the URI and set $"
+                + PASSWORD_ENV);
+      }
+    }
+    String hosts = uri.substring(at >= 0 ? at + 1 : scheme + 3);
+    int end = hosts.length();
+    for (char c : new char[] {'/', '#', '?'}) {
+      int i = hosts.indexOf(c);
+      if (i >= 0 && i < end) {
+        end = i;
+      }
+    }
+    for (String host : hosts.substring(0, end).split(",")) {
+      int colon = host.lastIndexOf(':');
+      if (colon >= 0 && !host.startsWith("[") && !host.substring(colon + 1).matches("\\d{1,5}")) {
+        throw new IllegalArgumentException(
+            "the port '"
+                + host.substring(colon + 1)
+                + "' in Redis URI '"
+                + redacted()
+                + "' is not a number (host:port, e.g. localhost:6379)");
+      }
+    }
+    return this;
+  }
+
   /** The URI with its password masked: safe to print. */
   String redacted() {
     return redact(uri);

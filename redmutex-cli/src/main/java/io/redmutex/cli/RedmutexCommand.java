@@ -1,6 +1,7 @@
 package io.redmutex.cli;
 
 import io.redmutex.RedMutex;
+import io.redmutex.internal.LockKeys;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,7 +64,8 @@ final class RedmutexCommand implements Callable<Integer> {
       scope = ScopeType.INHERIT,
       description = {
         "Redis to use: redis://[[user:]password@]host[:port][/db], rediss://... (TLS),"
-            + " redis-sentinel://[password@]host[:port][,host2[:port]][/db]#master.",
+            + " redis-sentinel://[[user:]password@]host[:port][,host2[:port]][/db]#master (port"
+            + " 26379 by default), redis-cluster://[[user:]password@]host:port[,host:port].",
         "Default: $REDMUTEX_URI, else " + RedisTarget.DEFAULT_URI + ".",
         "$REDIS_PASSWORD fills in the password when the URI has none."
       })
@@ -94,19 +96,28 @@ final class RedmutexCommand implements Callable<Integer> {
     cli.setExecutionExceptionHandler(errors);
     cli.setExecutionStrategy(RedmutexCommand::execute);
     cli.getSubcommands().get("run").setStopAtPositional(true);
+    // The whole table at the top and for run; the short one for the others (issue 14).
+    applyExitCodes(cli, table(ExitCodes.HELP));
+    cli.getSubcommands()
+        .forEach(
+            (name, sub) ->
+                applyExitCodes(
+                    sub, table(name.equals("run") ? ExitCodes.HELP : ExitCodes.HELP_OTHERS)));
+    return cli;
+  }
+
+  private static Map<String, String> table(String[] lines) {
     Map<String, String> exitCodes = new LinkedHashMap<>();
-    for (String line : ExitCodes.HELP) {
+    for (String line : lines) {
       int colon = line.indexOf(':');
       exitCodes.put(line.substring(0, colon), line.substring(colon + 1));
     }
-    applyExitCodes(cli, exitCodes);
-    return cli;
+    return exitCodes;
   }
 
   private static void applyExitCodes(CommandLine cli, Map<String, String> exitCodes) {
     cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n");
     cli.getCommandSpec().usageMessage().exitCodeList(exitCodes);
-    cli.getSubcommands().values().forEach(sub -> applyExitCodes(sub, exitCodes));
   }
 
   private static int execute(ParseResult parsed) {
@@ -130,6 +141,18 @@ final class RedmutexCommand implements Callable<Integer> {
     return keyPrefix;
   }
 
+  /**
+   * Checks lock name {@code name} as the library will, before any network: a bad name is a usage
+   * error at once, not after a connect to a slow or silent server.
+   */
+  void checkName(CommandLine command, String name) {
+    try {
+      LockKeys.of(keyPrefix == null ? "" : keyPrefix, name);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command, e.getMessage());
+    }
+  }
+
   /** The {@code --redis} value exactly as given, or null: {@code demo} uses only that. */
   String explicitRedis() {
     return redis;
@@ -139,6 +162,7 @@ final class RedmutexCommand implements Callable<Integer> {
   RedisTarget target() {
     if (target == null) {
       target = RedisTarget.resolve(redis, System.getenv());
+      target.check(); // kept even if bad, so that the error can say where it came from
     }
     return target;
   }

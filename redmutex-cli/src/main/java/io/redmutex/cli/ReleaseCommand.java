@@ -42,6 +42,7 @@ final class ReleaseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    root.checkName(spec.commandLine(), name);
     if (!force) {
       throw new ParameterException(
           spec.commandLine(),

@@ -38,9 +38,10 @@ import picocli.CommandLine.Spec;
       "If the lock stays busy for the whole --wait, exits with the conflict code (1, or -E)"
           + " and one line naming the holder. If the lease is lost while COMMAND runs (its key"
           + " expired, was deleted or taken over), sends SIGTERM to COMMAND and its descendants,"
-          + " SIGKILL after --grace, and exits 4. SIGINT/SIGTERM/SIGHUP to redmutex do the same"
-          + " to COMMAND, then release the lock. Options go before NAME; everything after NAME"
-          + " (after an optional --) is the command.",
+          + " SIGKILL after --grace, and exits 4. SIGTERM/SIGHUP to redmutex do the same"
+          + " to COMMAND, then release the lock. SIGINT (Ctrl-C) is COMMAND's, as with flock:"
+          + " it reaches COMMAND, and redmutex holds the lock until COMMAND exits. Options go"
+          + " before NAME; everything after NAME (after an optional --) is the command.",
       "",
       "Pass REDMUTEX_FENCE to whatever you write, and have it reject tokens older than the last"
           + " it accepted: a lease is bounded in time, and a paused machine can outlive it.",
@@ -57,6 +58,9 @@ import picocli.CommandLine.Spec;
     })
 final class RunCommand implements Callable<Integer> {
   private static final int MAX_EXIT_CODE = 255;
+
+  /** The client name of {@code run}'s connections: holders show as {@code redmutex-run on ...}. */
+  static final String CLIENT_NAME = "redmutex-run";
 
   @ParentCommand private RedmutexCommand root;
   @Spec private CommandSpec spec;
@@ -123,12 +127,29 @@ final class RunCommand implements Callable<Integer> {
           spec.commandLine(),
           "--permits must be between 1 and " + RedMutex.MAX_PERMITS + ", was " + primitive.permits);
     }
+    root.checkName(spec.commandLine(), name);
+    if (lease.compareTo(RedMutex.MIN_LEASE_TIME) < 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--lease must be at least "
+              + HumanDurations.format(RedMutex.MIN_LEASE_TIME)
+              + ", was "
+              + HumanDurations.format(lease));
+    }
+    if (lease.compareTo(RedMutex.MAX_LEASE_TIME) > 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--lease must be at most "
+              + RedMutex.MAX_LEASE_TIME.toDays()
+              + "d, was "
+              + HumanDurations.format(lease));
+    }
     RedisTarget target = root.target();
     PrintStream err = System.err;
-    RedMutex mutex = root.connect(target, "redmutex-run", lease);
+    RedMutex mutex = root.connect(target, CLIENT_NAME, lease);
     ShutdownGuard guard = ShutdownGuard.install(mutex, name, grace);
     try {
-      LockWaiter waiter = new LockWaiter(mutex, name, LiveLine.onTerminal());
+      LockWaiter waiter = new LockWaiter(mutex, name, LiveLine.onTerminal(), err);
       Lease held;
       try {
         held = primitive == null ? waiter.acquire(wait) : primitive.acquire(mutex, name, wait);

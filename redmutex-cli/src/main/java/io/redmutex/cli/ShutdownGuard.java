@@ -8,9 +8,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * What {@code run} does when it gets SIGINT, SIGTERM or SIGHUP: the JVM runs this hook, which stops
- * the command (SIGTERM, SIGKILL after the grace period), waits for it, and closes the client, which
- * gives the lock back. The JVM then exits with 128 + the signal number (130, 143, 129).
+ * What {@code run} does when it gets SIGTERM or SIGHUP (or SIGINT before the command runs): the JVM
+ * runs this hook, which stops the command (SIGTERM, SIGKILL after the grace period, said on
+ * stderr), waits for it, and closes the client, which gives the lock back. The JVM then exits with
+ * 128 + the signal number (143, 129, 130). SIGINT while the command runs is the command's: see
+ * {@link #onInterrupt}.
  *
  * <p>A JVM shutdown hook rather than a signal handler: Java has no supported API for signals, and
  * the hook sees every way the JVM is asked to stop. It does not see SIGKILL; then the lock expires
@@ -43,7 +45,25 @@ final class ShutdownGuard {
   static ShutdownGuard install(RedMutex mutex, String lockName, Duration grace) {
     ShutdownGuard guard = new ShutdownGuard(mutex, lockName, grace, System.err);
     Runtime.getRuntime().addShutdownHook(guard.hook);
+    InterruptSignal.handle(guard::onInterrupt);
     return guard;
+  }
+
+  /**
+   * SIGINT, like flock(1): while the command runs, the interrupt is the command's to handle (psql
+   * cancels its query and goes on): at a terminal, Ctrl-C has reached it already, as the terminal
+   * signals its whole foreground group; elsewhere ({@code kill -INT}) it is passed on. redmutex
+   * keeps the lock until the command exits. Before the command runs, SIGINT stops redmutex (130).
+   */
+  private void onInterrupt() {
+    ChildProcess command = child;
+    if (command != null && command.isAlive()) {
+      if (!LiveLine.isInteractive()) {
+        command.interrupt();
+      }
+      return;
+    }
+    System.exit(128 + 2); // as Java's default: the shutdown hook releases what is held
   }
 
   /** The command to stop if a signal comes. */
@@ -81,6 +101,14 @@ final class ShutdownGuard {
                 + lockName
                 + "'");
         command.terminate(grace);
+        if (command.signalsSent().contains("SIGKILL")) {
+          err.println(
+              "redmutex: the command (pid "
+                  + command.pid()
+                  + ") did not exit within --grace "
+                  + HumanDurations.format(grace)
+                  + " of SIGTERM: sent SIGKILL");
+        }
       }
     }
     closeClient();

@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code redmutex status NAME...}: what Redis says about some locks, right now. */
 @Command(
@@ -34,10 +36,13 @@ import picocli.CommandLine.ParentCommand;
       "JSON: an array of {name, key, held, ttlMillis, fencingToken, holder, since, waiting};"
           + " ttlMillis, holder and since are null when unknown. A semaphore or read-write lock"
           + " of the same name adds {name, kind, permits, holderCount, holders: [{holder, writer,"
-          + " ttlMillis}], fencingToken, waiting, writerWaiting}."
+          + " ttlMillis}], fencingToken, waiting, writerWaiting}.",
+      "",
+      "The exit status is 0 whether a lock is held or free: a script reads \"held\" from --json."
     })
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand private RedmutexCommand root;
+  @Spec private CommandSpec spec;
 
   @Option(names = "--json", description = "Print JSON instead of a table.")
   private boolean json;
@@ -47,6 +52,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    names.forEach(name -> root.checkName(spec.commandLine(), name));
     try (RedMutex mutex = root.connect(root.target(), "redmutex-cli", null)) {
       List<LockInfo> locks = names.stream().map(mutex::inspect).toList();
       List<PermitsInfo> others = PermitsOption.inspect(mutex, names);

@@ -133,7 +133,11 @@ final class Cli {
   }
 
   private static Path jar() {
-    String property = System.getProperty("redmutex.cli.jar");
+    // $REDMUTEX_CLI_JAR runs the tests against another build, e.g. to see a new test fail on the
+    // jar from before a fix.
+    String other = System.getenv("REDMUTEX_CLI_JAR");
+    String property =
+        other == null || other.isBlank() ? System.getProperty("redmutex.cli.jar") : other;
     if (property == null) {
       throw new IllegalStateException(
           "system property redmutex.cli.jar is not set: run the end-to-end tests with"

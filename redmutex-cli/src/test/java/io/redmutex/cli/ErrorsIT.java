@@ -7,6 +7,7 @@ import io.redmutex.testkit.RedisServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -130,6 +131,133 @@ class ErrorsIT {
       assertThat(status.stdout())
           .contains("\"fencingToken\": ")
           .doesNotContain("\"fencingToken\": 0,");
+    }
+  }
+
+  /** Issue 14, defect 8: bad names and leases are usage errors before any network. */
+  @Test
+  void badNamesAndLeases_exit2_withoutWaitingForASilentServer() throws IOException {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String uri = "redis://127.0.0.1:" + silent.getLocalPort(); // accepts, never answers
+
+      Cli empty = Cli.run("--redis", uri, "run", "", "--", "true");
+      Cli brace = Cli.run("--redis", uri, "status", "a}b");
+      Cli release = Cli.run("--redis", uri, "release", "--force", "");
+      Cli lease = Cli.run("--redis", uri, "run", "--lease", "0s", "x", "--", "true");
+
+      for (Cli cli : List.of(empty, brace, release, lease)) {
+        assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(2);
+        assertThat(cli.stderr()).contains("\nUsage: redmutex");
+      }
+      assertThat(empty.stderr()).startsWith("redmutex: lock name must not be empty\n");
+      assertThat(release.stderr()).startsWith("redmutex: lock name must not be empty\n");
+      assertThat(brace.stderr())
+          .startsWith("redmutex: lock key 'a}b' contains '}' but no {hash tag}")
+          .doesNotContain("'{ab}'");
+      assertThat(lease.stderr()).startsWith("redmutex: --lease must be at least 100ms, was 0ms\n");
+    }
+  }
+
+  /** Issue 14, item 11: the help says all exit codes once, without jargon; the jar ships lean. */
+  @Test
+  void help_listsEveryExitCode_subcommandsTheirOwn_andTheJarHoldsOnlyLinuxServers()
+      throws IOException {
+    Cli help = Cli.run("--help");
+    Cli status = Cli.run("status", "--help");
+    Cli demo = Cli.run("demo", "--help");
+
+    assertThat(help.stdout()).contains("129/143").contains("130");
+    assertThat(status.stdout())
+        .contains("Exit codes:")
+        .doesNotContain("126/127")
+        .contains("whether a lock is held or free");
+    assertThat(demo.stdout()).doesNotContain("seed");
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Cli.JAR.toFile())) {
+      assertThat(jar.stream().map(java.util.zip.ZipEntry::getName))
+          .anyMatch(n -> n.startsWith("redis-server-") && n.contains("linux-amd64"))
+          .noneMatch(n -> n.contains("darwin") || n.contains("windows"));
+    }
+  }
+
+  /** Issue 14, defect 9: each of these said something misleading or unexplained before. */
+  @Test
+  void misleadingInputs_getMessagesThatSayWhatIsWrong() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        ServerSocket http = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      redis.command("RPUSH", "a-list", "x");
+      Thread server = new Thread(() -> answerHttp(http), "fake-http");
+      server.setDaemon(true);
+      server.start();
+      String plain = "127.0.0.1:" + redis.port();
+
+      Cli atInPassword = Cli.run("--redis", "redis://:p@ss@" + plain, "status", "x");
+      Cli percent = Cli.run("--redis", "redis://:p%ss@" + plain, "status", "x");
+      Cli notAPort = Cli.run("--redis", "redis://127.0.0.1:notaport", "status", "x");
+      Cli fromEnv = Cli.run(Map.of("REDMUTEX_URI", "redis://127.0.0.1:notaport"), "status", "x");
+      Cli unknown = Cli.run("nosuch");
+      Cli sentinelAtRedis =
+          Cli.run("--redis", "redis-sentinel://" + plain + "#mymaster", "status", "x");
+      Cli clusterAtRedis = Cli.run("--redis", "redis-cluster://" + plain, "status", "x");
+      Cli wrongType = Cli.run("--redis", redis.uri(), "status", "a-list");
+      Cli httpPort = Cli.run("--redis", "redis://127.0.0.1:" + http.getLocalPort(), "status", "x");
+
+      assertThat(atInPassword.exitCode()).as(atInPassword.toString()).isEqualTo(2);
+      assertThat(atInPassword.stderr())
+          .startsWith("redmutex: the password in Redis URI 'redis://:***@" + plain + "'")
+          .contains("contains '@': percent-encode it as %40")
+          .doesNotContain("no host");
+      assertThat(percent.exitCode()).isEqualTo(2);
+      assertThat(percent.stderr())
+          .contains("percent-encode it as %25, or leave it out of the URI and set $REDIS_PASSWORD")
+          .doesNotContain("Malformed escape pair");
+      assertThat(notAPort.exitCode()).isEqualTo(2);
+      assertThat(notAPort.stderr())
+          .startsWith(
+              "redmutex: the port 'notaport' in Redis URI 'redis://127.0.0.1:notaport' is not a"
+                  + " number");
+      assertThat(fromEnv.exitCode()).isEqualTo(2);
+      assertThat(fromEnv.stderr().lines().findFirst().orElseThrow())
+          .endsWith("(from $REDMUTEX_URI)");
+      assertThat(unknown.exitCode()).isEqualTo(2);
+      assertThat(unknown.stderr())
+          .startsWith(
+              "redmutex: unknown command 'nosuch': use one of run, status, list, release, demo\n");
+      assertThat(sentinelAtRedis.exitCode()).isEqualTo(3);
+      assertThat(sentinelAtRedis.stderr())
+          .contains("a Redis server answered, not a Sentinel; use redis://HOST:PORT")
+          .doesNotContain("check the name after '#'");
+      assertThat(clusterAtRedis.exitCode()).isEqualTo(3);
+      assertThat(clusterAtRedis.stderr())
+          .hasLineCount(1)
+          .contains("cluster support disabled")
+          .endsWith("(this Redis is not a cluster node: use redis:// or redis-sentinel://)\n");
+      assertThat(wrongType.exitCode()).as(wrongType.toString()).isEqualTo(5);
+      assertThat(wrongType.stderr())
+          .isEqualTo(
+              "redmutex: key 'a-list' is not a lock: it holds another type than a string (Redis"
+                  + " answered WRONGTYPE)\n");
+      assertThat(httpPort.exitCode()).as(httpPort.toString()).isEqualTo(3);
+      assertThat(httpPort.stderr())
+          .hasLineCount(1)
+          .endsWith(
+              "(that port does not speak the Redis protocol: is it HTTP or another service?)\n");
+    }
+  }
+
+  /** Answers every connection the way an HTTP server answers bytes it does not understand. */
+  private static void answerHttp(ServerSocket http) {
+    while (!http.isClosed()) {
+      try {
+        java.net.Socket socket = http.accept();
+        socket
+            .getOutputStream()
+            .write(
+                "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+      } catch (IOException closed) {
+        return;
+      }
     }
   }
 

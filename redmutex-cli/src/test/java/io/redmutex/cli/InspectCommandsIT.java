@@ -9,6 +9,7 @@ import io.redmutex.testkit.PrintRedisLogsOnFailure;
 import io.redmutex.testkit.RedisServer;
 import io.redmutex.testkit.Timing;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -81,6 +82,7 @@ class InspectCommandsIT {
           .contains(Long.toString(held.fencingToken()))
           .contains("redmutex on ")
           .contains("pid " + ProcessHandle.current().pid());
+      assertThat(lines[0]).matches(".*SINCE \\(REDIS TIME\\) +AGE +WAITING");
     }
   }
 
@@ -130,7 +132,52 @@ class InspectCommandsIT {
     Cli json = run("list", "--json", "nothing-here:*");
 
     assertThat(table.stdout()).isEqualTo("no locks match 'nothing-here:*'\n");
-    assertThat(json.stdout()).isEqualTo("[]\n");
+    assertThat(json.stdout()).isEqualTo("{\"locks\": [], \"truncated\": false, \"limit\": 1000}\n");
+  }
+
+  /**
+   * Issue 14, defect 6: at its limit, list says it stopped (stderr, and "truncated" in JSON); rows
+   * come sorted; a string key redmutex did not write is marked, not shown as a held lock.
+   */
+  @Test
+  void list_atItsLimit_saysSo_sortsTheRows_andMarksOtherKeys() {
+    try (Lease c = mutex.acquire("trunc:c", Duration.ZERO);
+        Lease a = mutex.acquire("trunc:a", Duration.ZERO);
+        Lease d = mutex.acquire("trunc:d", Duration.ZERO)) {
+      redis.command("SET", "trunc:b", "a cached value");
+
+      Cli all = run("list", "trunc:*");
+      Cli limited = run("list", "--limit", "2", "trunc:*");
+      Cli json = run("list", "--json", "--limit", "2", "trunc:*");
+      Cli exact = run("list", "--json", "--limit", "4", "trunc:*");
+
+      assertThat(all.exitCode()).as(all.toString()).isZero();
+      String[] rows = all.stdout().split("\n");
+      assertThat(rows).hasSize(5);
+      assertThat(rows[1]).startsWith("trunc:a  held");
+      assertThat(rows[2]).startsWith("trunc:b  other key  no TTL").contains("(not redmutex)");
+      assertThat(rows[3]).startsWith("trunc:c  held");
+      assertThat(rows[4]).startsWith("trunc:d  held");
+      assertThat(all.stderr()).isEmpty();
+
+      assertThat(limited.exitCode()).as(limited.toString()).isZero();
+      assertThat(limited.stdout().split("\n")).hasSize(3);
+      assertThat(limited.stderr())
+          .isEqualTo(
+              "redmutex: stopped at --limit 2: more keys match 'trunc:*' than shown (those shown"
+                  + " are the first found, sorted); raise --limit or narrow the pattern\n");
+      assertThat(json.stdout()).endsWith("], \"truncated\": true, \"limit\": 2}\n");
+      List<String> shown =
+          json.stdout().lines().filter(l -> l.startsWith("  {\"name\": ")).toList();
+      assertThat(shown).hasSize(2).isSorted();
+      assertThat(exact.stdout())
+          .contains("{\"name\": \"trunc:b\", \"key\": \"trunc:b\", \"held\": true")
+          .contains("\"redmutex\": false}");
+      assertThat(exact.stdout()).endsWith("], \"truncated\": false, \"limit\": 4}\n");
+      assertThat(exact.stderr()).isEmpty();
+    } finally {
+      redis.command("DEL", "trunc:b");
+    }
   }
 
   @Test
@@ -145,6 +192,9 @@ class InspectCommandsIT {
     assertThat(cli.stdout())
         .startsWith("broke lock 'stuck': it was held by redmutex on ")
         .contains("fencing token " + held.fencingToken());
+    assertThat(cli.stderr())
+        .as("one line per event (issue 14): no library WARN beside it")
+        .isEmpty();
     assertThat(redis.command("EXISTS", "stuck")).isEqualTo("0");
     await().atMost(Timing.scaled(Duration.ofSeconds(60))).untilTrue(lost);
   }

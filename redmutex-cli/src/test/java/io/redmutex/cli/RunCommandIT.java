@@ -2,6 +2,7 @@ package io.redmutex.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.redmutex.Lease;
 import io.redmutex.RedMutex;
@@ -267,6 +268,134 @@ class RunCommandIT {
     assertThat(cli.awaitExit()).as(cli.toString()).isEqualTo(128 + 15);
     assertThat(command).noneMatch(ProcessHandle::isAlive);
     assertThat(exists("stopped")).isFalse(); // released, not left to its 1 h lease
+  }
+
+  /** Issue 14, defect 5: a CronJob stuck behind a lock says so in its log. */
+  @Test
+  void waiting_withoutATerminal_printsALineWhenTheWaitStarts() {
+    try (RedMutex mutex = RedMutex.connect(redis.uri())) {
+      Lease held = mutex.acquire("logged-wait", Duration.ZERO);
+      Cli cli = start("run", "--wait", "1h", "logged-wait", "--", "true");
+
+      await().atMost(WAIT).until(() -> cli.stderr().contains("\n") || !cli.isAlive());
+      held.release();
+
+      assertThat(cli.awaitExit()).as(cli.toString()).isZero();
+      assertThat(cli.stderr())
+          .matches(
+              "redmutex: waiting for lock 'logged-wait', held by redmutex on \\S+ pid \\d+ since"
+                  + " \\S+Z, TTL [0-9.]+s \\(--wait 1h00m\\)\n");
+    }
+  }
+
+  /**
+   * Issue 14, defect 4: with Redis frozen (SIGSTOP), the command is stopped when the lease runs
+   * out, and redmutex exits 4 at once, saying so in one line, without waiting for Redis to come
+   * back.
+   */
+  @Test
+  void frozenRedis_stopsTheCommand_andExits4_whileRedisIsStillFrozen() {
+    try (RedisServer frozen = RedisServer.start()) {
+      Cli cli =
+          Cli.start(
+              "--redis", frozen.uri(), "run", "--lease", "2s", "frozen", "--", "sleep", "600");
+      started.add(cli);
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> frozen.command("EXISTS", "frozen").equals("1") && !cli.descendants().isEmpty());
+      List<ProcessHandle> command = cli.descendants();
+      orphans.addAll(command);
+
+      frozen.pause();
+      try {
+        assertThat(cli.awaitExit()).as(cli.toString()).isEqualTo(4); // Redis still frozen
+      } finally {
+        frozen.resume();
+      }
+      assertThat(command).noneMatch(ProcessHandle::isAlive);
+      assertThat(cli.stderr())
+          .startsWith("redmutex: lost lock 'frozen' (fencing token ")
+          .contains("sent SIGTERM to the command (pid " + command.get(0).pid() + ")")
+          .hasLineCount(1);
+    }
+  }
+
+  /**
+   * Issue 14, defect 10: like flock(1), SIGINT is the command's to handle (psql cancels a query and
+   * goes on); redmutex keeps the lock until the command exits, then releases it.
+   */
+  @Test
+  void sigint_reachesTheCommand_andRedmutexWaitsForIt() throws IOException {
+    // A process started with SIGINT ignored (a background job of a non-interactive shell, as some
+    // CI runners start builds) passes that on, and neither Java nor a shell can take it back.
+    assumeFalse(sigintIgnored(), "SIGINT is ignored in this process tree: nothing can receive it");
+    Cli cli =
+        start(
+            "run",
+            "--lease",
+            "1h",
+            "interrupted",
+            "--",
+            "sh",
+            "-c",
+            "cd '"
+                + dir
+                + "' && trap 'echo int > got-int' INT && echo ready > ready"
+                + " && while [ ! -e gate ]; do sleep 0.02; done");
+    await().atMost(WAIT).until(() -> Files.exists(dir.resolve("ready")) && exists("interrupted"));
+    orphans.addAll(cli.descendants());
+
+    new ProcessBuilder("kill", "-INT", Long.toString(cli.process().pid())).start();
+
+    await().atMost(WAIT).until(() -> Files.exists(dir.resolve("got-int")) || !cli.isAlive());
+    assertThat(cli.isAlive()).as(cli.toString()).isTrue();
+    assertThat(exists("interrupted")).isTrue();
+    Files.createFile(dir.resolve("gate"));
+    assertThat(cli.awaitExit()).as(cli.toString()).isZero();
+    assertThat(exists("interrupted")).isFalse();
+  }
+
+  /** Issue 14, defect 10: when the grace period after SIGTERM ends in SIGKILL, stderr says so. */
+  @Test
+  void sigterm_toRedmutex_commandIgnoringIt_getsSigkill_andStderrSaysSo() {
+    Cli cli =
+        start(
+            "run",
+            "--grace",
+            "500ms",
+            "ignores-term",
+            "--",
+            "sh",
+            "-c",
+            "trap '' TERM; echo trapped > '" + dir.resolve("ready") + "'; sleep 600");
+    await().atMost(WAIT).until(() -> Files.exists(dir.resolve("ready")) && exists("ignores-term"));
+    List<ProcessHandle> command = cli.descendants();
+    orphans.addAll(command);
+
+    cli.process().destroy(); // SIGTERM
+
+    assertThat(cli.awaitExit()).as(cli.toString()).isEqualTo(128 + 15);
+    assertThat(cli.stderr())
+        .contains(
+            "redmutex: the command (pid "
+                + command.get(0).pid()
+                + ") did not exit within --grace 500ms of SIGTERM: sent SIGKILL");
+    assertThat(exists("ignores-term")).isFalse();
+  }
+
+  /** Whether this JVM was started with SIGINT ignored (bit 2 of SigIgn in /proc/self/status). */
+  private static boolean sigintIgnored() throws IOException {
+    Path status = Path.of("/proc/self/status");
+    if (!Files.exists(status)) {
+      return false;
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseLong(line.substring(7).trim(), 16) & (1L << 1)) != 0;
+      }
+    }
+    return false;
   }
 
   @Test

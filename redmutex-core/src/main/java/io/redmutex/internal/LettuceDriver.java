@@ -13,6 +13,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import io.redmutex.RedisUnavailableException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -111,6 +112,9 @@ final class LettuceDriver extends ScriptedDriver {
         Thread.currentThread().interrupt();
         throw Failures.connectFailure(server, e);
       } catch (Exception e) {
+        if (Failures.unwrap(e) instanceof RedisUnavailableException wrongNode) {
+          throw wrongNode; // a replica or a Sentinel: the message says what to use instead
+        }
         failure = Failures.connectFailure(server, e);
         if (Failures.isAuthFailure(e) || !Failures.isInconclusive(e)) {
           throw failure;
@@ -120,12 +124,16 @@ final class LettuceDriver extends ScriptedDriver {
     throw failure;
   }
 
-  /** A new connection to the master: resolved through the Sentinels, then checked with ROLE. */
+  /**
+   * A new connection to the master: resolved through the Sentinels, then checked with ROLE. On a
+   * {@code redis://} URI, the node is checked with ROLE too: a replica or a Sentinel there is a
+   * configuration error, reported at once rather than retried as contention (issue 14).
+   */
   CompletableFuture<StatefulRedisConnection<String, String>> connectMaster() {
     CompletableFuture<StatefulRedisConnection<String, String>> connected =
         client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
     if (!sentinel) {
-      return connected;
+      return connected.thenCompose(c -> NodeRole.requireMaster(c, describe()));
     }
     return connected.thenCompose(
         c ->

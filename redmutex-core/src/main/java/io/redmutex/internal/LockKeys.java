@@ -79,9 +79,8 @@ public record LockKeys(
           "lock key '"
               + key
               + "' contains '}' but no {hash tag}: its side keys could not share its cluster slot;"
-              + " add a hash tag, e.g. '{"
-              + key.replace("}", "")
-              + "}'");
+              + " use a name without '}', or one with a hash tag such as '{orders}:42' (another"
+              + " name is another lock: every user of the lock must switch to it)");
     }
     return "{" + key + "}";
   }

@@ -67,6 +67,16 @@ final class SentinelDiscovery {
       throw new RedisUnavailableException(
           "cannot reach any Sentinel at " + sentinels + ": " + detail, null);
     }
+    // "unknown command 'SENTINEL'" (Redis 7), "unknown command `SENTINEL`" (6.2)
+    if (detail.matches("(?s).*unknown command .SENTINEL.*")) {
+      throw new RedisUnavailableException(
+          "no Sentinel at "
+              + sentinels
+              + ": a Redis server answered, not a Sentinel; use redis://HOST:PORT for it, or point"
+              + " redis-sentinel:// at the Sentinels (port 26379 by default): "
+              + detail,
+          null);
+    }
     throw new RedisUnavailableException(
         "no Sentinel at "
             + sentinels
