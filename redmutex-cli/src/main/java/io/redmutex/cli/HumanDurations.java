@@ -34,6 +34,10 @@ final class HumanDurations {
         throw invalid(text, "not an ISO-8601 duration");
       }
     }
+    if (s.matches("0+(\\.0+)?")) {
+      return Duration
+          .ZERO; // zero needs no unit (issue 14: "--lease 0" asked for one, then refused 0s)
+    }
     if (s.matches("\\d+(\\.\\d+)?")) {
       throw invalid(text, "add a unit, e.g. " + s + "s or " + s + "ms");
     }

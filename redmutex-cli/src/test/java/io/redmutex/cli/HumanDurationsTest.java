@@ -27,6 +27,12 @@ class HumanDurationsTest {
   }
 
   @Test
+  void parse_zeroNeedsNoUnit() {
+    assertThat(HumanDurations.parse("0")).isEqualTo(Duration.ZERO);
+    assertThat(HumanDurations.parse("0.0")).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
   void parse_rejectsGarbageAndNegatives() {
     for (String bad : new String[] {"", "s", "5x", "5s ago", "-5s", "PT-5S", "1s2"}) {
       assertThatThrownBy(() -> HumanDurations.parse(bad))
