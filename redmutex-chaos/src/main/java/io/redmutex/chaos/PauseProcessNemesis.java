@@ -15,30 +15,38 @@ final class PauseProcessNemesis implements Nemesis {
     if (!c.clients().separateProcesses()) {
       throw new IllegalStateException("pausing a client needs clients in worker JVMs");
     }
-    long lease = c.workload().leaseTime().toMillis();
     for (int i = 0; i < c.faults(); i++) {
       Nemesis.sleep(c.between(500, 1500));
-      Optional<Op> victim = c.awaitHolder(100, Duration.ofSeconds(10), op -> true);
-      int client = victim.map(Op::client).orElse(c.random().nextInt(c.clients().count()));
-      long pid = c.clients().pid(client);
-      long pauseMillis = c.between(lease * 5 / 2, lease * 3);
-      long start = System.nanoTime();
-      Signals.stop(pid);
-      try {
-        Nemesis.sleep(pauseMillis);
-      } finally {
-        Signals.resume(pid);
-      }
-      c.record(
-          "SIGSTOP worker "
-              + client
-              + (victim.isPresent() ? " mid-update (token " + victim.get().token() + ")" : "")
-              + " for "
-              + pauseMillis
-              + " ms",
-          client,
-          true,
-          start);
+      pauseOneWorker(c);
     }
+  }
+
+  /**
+   * SIGSTOPs a worker JVM, one holding a lock now when there is one, for 2.5-3 lease times, then
+   * SIGCONTs it; recorded as a fault.
+   */
+  static void pauseOneWorker(Context c) throws InterruptedException {
+    long lease = c.workload().leaseTime().toMillis();
+    Optional<Op> victim = c.awaitHolder(100, Duration.ofSeconds(10), op -> true);
+    int client = victim.map(Op::client).orElse(c.random().nextInt(c.clients().count()));
+    long pid = c.clients().pid(client);
+    long pauseMillis = c.between(lease * 5 / 2, lease * 3);
+    long start = System.nanoTime();
+    Signals.stop(pid);
+    try {
+      Nemesis.sleep(pauseMillis);
+    } finally {
+      Signals.resume(pid);
+    }
+    c.record(
+        "SIGSTOP worker "
+            + client
+            + (victim.isPresent() ? " mid-update (token " + victim.get().token() + ")" : "")
+            + " for "
+            + pauseMillis
+            + " ms",
+        client,
+        true,
+        start);
   }
 }

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The faults Redlock is meant to survive, in turn: a worker JVM frozen mid-update for longer than
@@ -25,7 +24,7 @@ final class RedlockNemesis implements Nemesis {
     for (int i = 0; i < c.faults(); i++) {
       Nemesis.sleep(c.between(500, 1500));
       switch (i % 3) {
-        case 0 -> pause(c, lease);
+        case 0 -> PauseProcessNemesis.pauseOneWorker(c);
         case 1 -> killAndRestart(c, lease, minority(c, masters));
         default -> partition(c, lease, minority(c, masters));
       }
@@ -40,30 +39,6 @@ final class RedlockNemesis implements Nemesis {
     }
     Collections.shuffle(all, c.random());
     return all.subList(0, 1 + c.random().nextInt((masters - 1) / 2));
-  }
-
-  private static void pause(Context c, long lease) throws InterruptedException {
-    Optional<Op> victim = c.awaitHolder(100, Duration.ofSeconds(10), op -> true);
-    int client = victim.map(Op::client).orElse(c.random().nextInt(c.clients().count()));
-    long pid = c.clients().pid(client);
-    long pauseMillis = c.between(lease * 5 / 2, lease * 3);
-    long start = System.nanoTime();
-    Signals.stop(pid);
-    try {
-      Nemesis.sleep(pauseMillis);
-    } finally {
-      Signals.resume(pid);
-    }
-    c.record(
-        "SIGSTOP worker "
-            + client
-            + (victim.isPresent() ? " mid-update (token " + victim.get().token() + ")" : "")
-            + " for "
-            + pauseMillis
-            + " ms",
-        client,
-        true,
-        start);
   }
 
   private static void killAndRestart(Context c, long lease, List<Integer> victims)
