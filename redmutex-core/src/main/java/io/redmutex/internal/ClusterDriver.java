@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -59,7 +59,10 @@ final class ClusterDriver extends ScriptedDriver {
   private final LockScripts scripts;
   private final PubSubLink<StatefulRedisClusterPubSubConnection<String, String>> pubSub =
       new PubSubLink<>(this::openPubSub);
-  private final AtomicBoolean refreshing = new AtomicBoolean();
+  private final Duration commandTimeout;
+
+  /** The topology read under way, or {@code null}. */
+  private final AtomicReference<CompletableFuture<Void>> refreshing = new AtomicReference<>();
 
   /** How often sharded subscriptions are checked against the topology. */
   static final Duration WATCH_PERIOD = Duration.ofSeconds(1);
@@ -88,6 +91,7 @@ final class ClusterDriver extends ScriptedDriver {
 
   ClusterDriver(List<RedisURI> seeds, Duration commandTimeout, ClientResources own) {
     this.seeds = seeds;
+    this.commandTimeout = commandTimeout;
     seeds.forEach(uri -> uri.setTimeout(commandTimeout));
     this.resources = SharedResources.acquire(own);
     this.client = RedisClusterClient.create(resources, seeds);
@@ -136,33 +140,57 @@ final class ClusterDriver extends ScriptedDriver {
 
   /**
    * Asks for a fresh view of the cluster when an operation times out or loses its connection: the
-   * slot may have moved to a promoted replica before Lettuce's own triggers noticed.
+   * slot may have moved to a promoted replica before Lettuce's own triggers noticed. Such a failure
+   * is reported once that view has been read (or after the command timeout), so that the caller's
+   * next try (a retried release or renewal) goes to the slot's master as it is now, not to the dead
+   * one again.
    */
   @Override
   <T> CompletableFuture<T> watched(CompletableFuture<T> operation) {
+    CompletableFuture<T> watched = new CompletableFuture<>();
     operation.whenComplete(
         (value, error) -> {
-          if (error != null && Failures.isTransient(error)) {
-            refreshTopology();
+          if (error == null) {
+            watched.complete(value);
+          } else if (!Failures.isTransient(error)) {
+            watched.completeExceptionally(error);
+          } else {
+            refreshTopology()
+                .exceptionally(refreshError -> null)
+                .completeOnTimeout(null, commandTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((done, never) -> watched.completeExceptionally(error));
           }
         });
-    return operation;
+    return watched;
   }
 
   /**
-   * Reads the topology again, unless a refresh is under way; sharded subscriptions follow it at
-   * their next check.
+   * Reads the topology again, or joins the read under way; sharded subscriptions follow it at their
+   * next check. The returned future completes when the read ends, however it ends.
    */
-  private void refreshTopology() {
-    if (closed || !refreshing.compareAndSet(false, true)) {
-      return;
+  private CompletableFuture<Void> refreshTopology() {
+    if (closed) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> read = new CompletableFuture<>();
+    CompletableFuture<Void> underWay = refreshing.compareAndExchange(null, read);
+    if (underWay != null) {
+      return underWay;
     }
     try {
-      client.refreshPartitionsAsync().whenComplete((done, refreshError) -> refreshing.set(false));
+      client
+          .refreshPartitionsAsync()
+          .whenComplete(
+              (done, refreshError) -> {
+                refreshing.set(null);
+                read.complete(null);
+              });
     } catch (RuntimeException e) {
-      refreshing.set(false);
+      refreshing.set(null);
+      read.complete(null);
       log.debug("redmutex: cannot refresh the topology of {}: {}", describe(), e.toString());
     }
+    return read;
   }
 
   @Override

@@ -108,6 +108,41 @@ class ClusterDriverTest {
                     .withMessageContaining("no master serves slot " + slot));
   }
 
+  /**
+   * Right after a master dies and its replica is promoted, this client's view of the cluster stays
+   * stale until it reads the topology again (Lettuce's own triggers come seconds later). A command
+   * that fails on the dead master must be reported only once the view has been read again, so that
+   * the caller's next try (a retried release, a renewal) goes to the new master. It used to go to
+   * the dead one again and time out: a release right after a failover then failed
+   * (ClusterFailoverTest, in CI).
+   */
+  @Test
+  void aTryThatFailsOnADeadMaster_endsOnceTheTopologyIsReadAgain_soTheNextTryReachesTheNewMaster()
+      throws Exception {
+    LockKeys keys = LockKeys.of("", "moving:1");
+    assertThat(
+            driver
+                .take(keys, "token", 60_000, new Taker("test", "test-client"))
+                .get(WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .acquired())
+        .isTrue();
+    RedisServer master = cluster.masterFor(keys.key());
+    master.command("WAIT", "1", "2000");
+    cluster.killMaster(master);
+    cluster.awaitFailover(Timing.scaled(Duration.ofSeconds(30)));
+
+    // The first try may still go to the dead master (and fail); the one right after it must not.
+    Throwable firstTry =
+        driver
+            .extend(keys, "token", 60_000)
+            .handle((ok, error) -> error)
+            .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(driver.extend(keys, "token", 60_000))
+        .as("the try right after a first try that failed with %s", firstTry)
+        .succeedsWithin(WAIT)
+        .isEqualTo(true);
+  }
+
   private RedisServer replicaOf(RedisServer master) {
     return cluster.replicas().stream()
         .filter(r -> r.command("ROLE").contains(", " + master.port() + ","))
