@@ -149,10 +149,46 @@ public final class RedMutex implements AutoCloseable {
   /**
    * The locks whose names match {@code pattern} (Redis glob syntax, under this client's key
    * prefix), found with {@code SCAN}, never {@code KEYS}; at most {@code limit}. Any string key
-   * that matches is reported, including locks written by other libraries.
+   * that matches is reported, including locks written by other libraries; semaphores and read-write
+   * locks are not (see {@link #listSemaphores} and {@link #listReadWriteLocks}). To learn whether
+   * more match than {@code limit}, ask for one more.
+   *
+   * @throws IllegalArgumentException if {@code limit} is not positive
+   * @throws RedisUnavailableException if Redis did not answer
    */
   public List<LockInfo> list(String pattern, int limit) {
     return engine.inspection().list(pattern, limit);
+  }
+
+  /**
+   * The semaphores whose names match {@code pattern} (Redis glob syntax, under this client's key
+   * prefix), as {@link #inspectSemaphore} sees each, sorted by name: those held, waited for, or
+   * used within the last hour (their info hash, {@code {name}:sem:info}, is what is searched for).
+   * Found with {@code SCAN ... TYPE hash}, never {@code KEYS}; at most {@code limit}. To learn
+   * whether more match than {@code limit}, ask for one more. Plain locks and read-write locks are
+   * not reported.
+   *
+   * @throws IllegalArgumentException if {@code limit} is not positive
+   * @throws RedisUnavailableException if Redis did not answer
+   * @throws UnsupportedOperationException if a semaphore is found on a deployment that does not
+   *     support them (Redlock)
+   */
+  public List<PermitsInfo> listSemaphores(String pattern, int limit) {
+    return permits.listSemaphores(pattern, limit);
+  }
+
+  /**
+   * The read-write locks whose names match {@code pattern}, as {@link #inspectReadWriteLock} sees
+   * each, sorted by name; found as {@link #listSemaphores} finds semaphores (their info hash is
+   * {@code {name}:rw:info}), at most {@code limit}. Plain locks and semaphores are not reported.
+   *
+   * @throws IllegalArgumentException if {@code limit} is not positive
+   * @throws RedisUnavailableException if Redis did not answer
+   * @throws UnsupportedOperationException if a read-write lock is found on a deployment that does
+   *     not support them (Redlock)
+   */
+  public List<PermitsInfo> listReadWriteLocks(String pattern, int limit) {
+    return permits.listReadWriteLocks(pattern, limit);
   }
 
   /**

@@ -45,20 +45,6 @@ final class LockReport {
   }
 
   /**
-   * {@code list --json}: the rows, each marked "redmutex": false when redmutex did not write it.
-   */
-  static String listJson(List<LockInfo> locks, boolean truncated, int limit) {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (LockInfo lock : locks) {
-      Map<String, Object> row = fields(lock);
-      row.put("redmutex", !lock.held() || isRedmutex(lock));
-      rows.add(row);
-    }
-    String array = Json.array(rows);
-    return "{\"locks\": " + array + ", \"truncated\": " + truncated + ", \"limit\": " + limit + "}";
-  }
-
-  /**
    * Whether a held key was written by redmutex (or a client of the same wire protocol): it has a
    * fencing token or a holder. Otherwise it is some other string key: another library's lock, or no
    * lock at all.
@@ -78,20 +64,24 @@ final class LockReport {
     List<String[]> rows = new ArrayList<>();
     rows.add(HEADER);
     for (LockInfo lock : locks) {
-      rows.add(
-          new String[] {
-            lock.name(),
-            state(lock),
-            lock.held() ? lock.remaining().map(HumanDurations::format).orElse("no TTL") : "-",
-            lock.fencingToken() == 0 ? "-" : Long.toString(lock.fencingToken()),
-            lock.held() ? lock.holder().orElse("(not redmutex)") : "-",
-            lock.since()
-                .map(s -> DateTimeFormatter.ISO_INSTANT.format(s.truncatedTo(ChronoUnit.SECONDS)))
-                .orElse("-"),
-            lock.since().map(LockReport::age).orElse("-"),
-            Integer.toString(lock.waitingClients())
-          });
+      rows.add(cells(lock));
     }
     return Table.render(rows);
+  }
+
+  /** The cells of one lock's row, under {@code NAME STATE TTL ... WAITING}. */
+  static String[] cells(LockInfo lock) {
+    return new String[] {
+      lock.name(),
+      state(lock),
+      lock.held() ? lock.remaining().map(HumanDurations::format).orElse("no TTL") : "-",
+      lock.fencingToken() == 0 ? "-" : Long.toString(lock.fencingToken()),
+      lock.held() ? lock.holder().orElse("(not redmutex)") : "-",
+      lock.since()
+          .map(s -> DateTimeFormatter.ISO_INSTANT.format(s.truncatedTo(ChronoUnit.SECONDS)))
+          .orElse("-"),
+      lock.since().map(LockReport::age).orElse("-"),
+      Integer.toString(lock.waitingClients())
+    };
   }
 }

@@ -132,7 +132,10 @@ class InspectCommandsIT {
     Cli json = run("list", "--json", "nothing-here:*");
 
     assertThat(table.stdout()).isEqualTo("no locks match 'nothing-here:*'\n");
-    assertThat(json.stdout()).isEqualTo("{\"locks\": [], \"truncated\": false, \"limit\": 1000}\n");
+    assertThat(json.stdout())
+        .isEqualTo(
+            "{\"locks\": [], \"semaphores\": [], \"readWriteLocks\": [], \"truncated\": false,"
+                + " \"limit\": 1000}\n");
   }
 
   /**
@@ -154,10 +157,10 @@ class InspectCommandsIT {
       assertThat(all.exitCode()).as(all.toString()).isZero();
       String[] rows = all.stdout().split("\n");
       assertThat(rows).hasSize(5);
-      assertThat(rows[1]).startsWith("trunc:a  held");
-      assertThat(rows[2]).startsWith("trunc:b  other key  no TTL").contains("(not redmutex)");
-      assertThat(rows[3]).startsWith("trunc:c  held");
-      assertThat(rows[4]).startsWith("trunc:d  held");
+      assertThat(rows[1]).startsWith("trunc:a  lock  held");
+      assertThat(rows[2]).startsWith("trunc:b  lock  other key  no TTL").contains("(not redmutex)");
+      assertThat(rows[3]).startsWith("trunc:c  lock  held");
+      assertThat(rows[4]).startsWith("trunc:d  lock  held");
       assertThat(all.stderr()).isEmpty();
 
       assertThat(limited.exitCode()).as(limited.toString()).isZero();
@@ -177,6 +180,61 @@ class InspectCommandsIT {
       assertThat(exact.stderr()).isEmpty();
     } finally {
       redis.command("DEL", "trunc:b");
+    }
+  }
+
+  /**
+   * Issue 11: list shows semaphores and read-write locks beside locks, each with its kind, how many
+   * hold it, the soonest TTL and the waiters; the limit counts all kinds together.
+   */
+  @Test
+  void list_showsSemaphoresAndReadWriteLocks_withTheirKind_inOneSortedTable() {
+    try (Lease lock = mutex.acquire("kinds:lock", Duration.ZERO);
+        Lease reading = mutex.readWriteLock("kinds:rw").read().acquire(Duration.ZERO);
+        Lease permit = mutex.semaphore("kinds:sem", 2).acquire(Duration.ZERO)) {
+      Cli table = run("list", "kinds:*");
+      Cli json = run("list", "--json", "kinds:*");
+      Cli limited = run("list", "--json", "--limit", "2", "kinds:*");
+
+      assertThat(table.exitCode()).as(table.toString()).isZero();
+      String[] rows = table.stdout().split("\n");
+      assertThat(rows).hasSize(4);
+      assertThat(rows[0]).matches("NAME +KIND +STATE +TTL +FENCING TOKEN +HOLDER .* WAITING");
+      assertThat(rows[1]).startsWith("kinds:lock  lock        held  ");
+      assertThat(rows[2])
+          .matches(
+              "kinds:rw    read-write  held: 1 reader +\\d+(\\.\\d+)?s +"
+                  + reading.fencingToken()
+                  + "  redmutex on \\S+ pid "
+                  + ProcessHandle.current().pid()
+                  + " +- +- +0");
+      assertThat(rows[3])
+          .matches(
+              "kinds:sem   semaphore   held 1/2 +\\d+(\\.\\d+)?s +"
+                  + permit.fencingToken()
+                  + "  redmutex on .* +0");
+      assertThat(table.stderr()).isEmpty();
+
+      assertThat(json.stdout())
+          .contains("{\"locks\": [\n  {\"name\": \"kinds:lock\", \"key\": \"kinds:lock\"")
+          .containsPattern(
+              "\"semaphores\": \\[\n  \\{\"name\": \"kinds:sem\", \"kind\": \"semaphore\","
+                  + " \"permits\": 2, \"holderCount\": 1, \"holders\": \\[\\{\"holder\":"
+                  + " \"redmutex on [^\"]+\", \"writer\": false, \"ttlMillis\": \\d+\\}\\],"
+                  + " \"fencingToken\": "
+                  + permit.fencingToken()
+                  + ", \"waiting\": 0, \"writerWaiting\": false, \"ttlMillis\": \\d+\\}\n\\]")
+          .containsPattern(
+              "\"readWriteLocks\": \\[\n  \\{\"name\": \"kinds:rw\", \"kind\": \"read-write\","
+                  + " \"permits\": null, \"holderCount\": 1, ")
+          .endsWith("], \"truncated\": false, \"limit\": 1000}\n");
+
+      assertThat(limited.stdout())
+          .contains("{\"name\": \"kinds:lock\"")
+          .contains("{\"name\": \"kinds:rw\"")
+          .contains("\"semaphores\": []")
+          .endsWith("], \"truncated\": true, \"limit\": 2}\n");
+      assertThat(limited.stderr()).startsWith("redmutex: stopped at --limit 2: more keys match");
     }
   }
 

@@ -64,8 +64,8 @@ public abstract class ForwardingDriver implements LockDriver {
   }
 
   @Override
-  public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
-    return delegate.scanStrings(pattern, limit);
+  public CompletableFuture<List<String>> scanKeys(String pattern, String type, int limit) {
+    return delegate.scanKeys(pattern, type, limit);
   }
 
   @Override

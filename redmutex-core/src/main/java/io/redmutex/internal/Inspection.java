@@ -77,7 +77,8 @@ public final class Inspection {
 
   /**
    * The string keys matching {@code pattern} under the key prefix, inspected; keys whose name
-   * redmutex would refuse (written by another library) are left out.
+   * redmutex would refuse (written by another library), and the intent keys of read-write locks'
+   * waiting writers, are left out.
    */
   public List<LockInfo> list(String pattern, int limit) {
     Objects.requireNonNull(pattern, "pattern");
@@ -90,9 +91,14 @@ public final class Inspection {
         engine
             .waiting()
             .awaitCommand(
-                engine.driver().scanStrings(prefix + pattern, limit), "list", prefix + pattern);
+                engine.driver().scanKeys(prefix + pattern, "string", limit),
+                "list",
+                prefix + pattern);
     List<LockInfo> locks = new ArrayList<>();
     for (String key : keys) {
+      if (PermitKeys.isIntent(prefix, key)) {
+        continue; // a read-write lock's waiting writer: listReadWriteLocks shows it
+      }
       if (key.startsWith(prefix) && key.length() > prefix.length()) {
         try {
           locks.add(inspect(key.substring(prefix.length())));

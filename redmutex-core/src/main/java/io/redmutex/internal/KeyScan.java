@@ -1,59 +1,51 @@
 package io.redmutex.internal;
 
-import io.lettuce.core.ScanArgs;
+import io.lettuce.core.KeyScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.async.RedisKeyAsyncCommands;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Finds string keys by pattern with {@code SCAN} (never {@code KEYS}, which blocks a busy server);
- * on a cluster connection Lettuce's SCAN walks every master.
+ * Finds keys of one type by pattern with {@code SCAN ... MATCH ... TYPE} (never {@code KEYS}, which
+ * blocks a busy server; {@code TYPE} since Redis 6.0, so the server leaves other types out and the
+ * limit counts only keys of the type asked for); on a cluster connection Lettuce's SCAN walks every
+ * master.
  */
 final class KeyScan {
   private KeyScan() {}
 
-  static CompletableFuture<List<String>> strings(
-      RedisKeyAsyncCommands<String, String> commands, String pattern, int limit) {
-    ScanArgs args = ScanArgs.Builder.matches(pattern).limit(1000);
-    return scan(commands, ScanCursor.INITIAL, args, new ArrayList<>(), limit)
-        .thenCompose(keys -> keepStrings(commands, keys, limit));
+  /** Keys of {@code type} ({@code string}, {@code hash}, ...) matching {@code pattern}. */
+  static CompletableFuture<List<String>> keys(
+      RedisKeyAsyncCommands<String, String> commands, String pattern, String type, int limit) {
+    KeyScanArgs args = KeyScanArgs.Builder.matches(pattern).type(type).limit(1000);
+    return scan(commands, ScanCursor.INITIAL, args, new LinkedHashSet<>(), limit);
   }
 
   private static CompletableFuture<List<String>> scan(
       RedisKeyAsyncCommands<String, String> commands,
       ScanCursor cursor,
-      ScanArgs args,
-      List<String> found,
+      KeyScanArgs args,
+      Set<String> found,
       int limit) {
     return commands
         .scan(cursor, args)
         .toCompletableFuture()
         .thenCompose(
             page -> {
-              found.addAll(page.getKeys());
-              if (page.isFinished() || found.size() >= limit) {
-                return CompletableFuture.completedFuture(found);
-              }
-              return scan(commands, page, args, found, limit);
-            });
-  }
-
-  private static CompletableFuture<List<String>> keepStrings(
-      RedisKeyAsyncCommands<String, String> commands, List<String> keys, int limit) {
-    List<CompletableFuture<String>> types =
-        keys.stream().map(k -> commands.type(k).toCompletableFuture()).toList();
-    return CompletableFuture.allOf(types.toArray(CompletableFuture[]::new))
-        .thenApply(
-            done -> {
-              List<String> strings = new ArrayList<>();
-              for (int i = 0; i < keys.size() && strings.size() < limit; i++) {
-                if ("string".equals(types.get(i).join())) {
-                  strings.add(keys.get(i));
+              // SCAN may return a key twice (while the server rehashes): a set counts it once.
+              for (String key : page.getKeys()) {
+                if (found.size() < limit) {
+                  found.add(key);
                 }
               }
-              return strings;
+              if (page.isFinished() || found.size() >= limit) {
+                return CompletableFuture.completedFuture(new ArrayList<>(found));
+              }
+              return scan(commands, page, args, found, limit);
             });
   }
 }

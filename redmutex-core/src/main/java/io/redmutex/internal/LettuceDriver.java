@@ -203,8 +203,8 @@ final class LettuceDriver extends ScriptedDriver {
   }
 
   @Override
-  public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
-    return KeyScan.strings(commands, pattern, limit);
+  public CompletableFuture<List<String>> scanKeys(String pattern, String type, int limit) {
+    return KeyScan.keys(commands, pattern, type, limit);
   }
 
   @Override

@@ -55,10 +55,11 @@ public interface LockDriver extends AutoCloseable {
   CompletableFuture<String> breakLock(LockKeys keys, String owner);
 
   /**
-   * Keys of type string matching {@code pattern}, found with SCAN (never KEYS), at most {@code
-   * limit}.
+   * Keys of {@code type} ({@code string} for locks, {@code hash} for the info hashes of semaphores
+   * and read-write locks) matching {@code pattern}, found with {@code SCAN ... TYPE} (never KEYS),
+   * each once, at most {@code limit}.
    */
-  CompletableFuture<List<String>> scanStrings(String pattern, int limit);
+  CompletableFuture<List<String>> scanKeys(String pattern, String type, int limit);
 
   /**
    * Subscribes to a wake-up channel on the shared pub/sub connection (opened on first use);

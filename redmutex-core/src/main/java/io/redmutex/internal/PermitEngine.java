@@ -12,9 +12,11 @@ import io.redmutex.RedMutex;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,6 +94,49 @@ public final class PermitEngine implements AutoCloseable {
   /** The state of read-write lock {@code name}. */
   public PermitsInfo inspectReadWriteLock(String name) {
     return inspect(PermitKeys.readWrite(engine.settings().keyPrefix(), name));
+  }
+
+  /** The semaphores whose names match {@code pattern}, at most {@code limit}, by name. */
+  public List<PermitsInfo> listSemaphores(String pattern, int limit) {
+    return list(pattern, limit, false);
+  }
+
+  /** The read-write locks whose names match {@code pattern}, at most {@code limit}, by name. */
+  public List<PermitsInfo> listReadWriteLocks(String pattern, int limit) {
+    return list(pattern, limit, true);
+  }
+
+  /**
+   * Finds the info hashes of the kind (see {@link PermitKeys#infoPatterns}) with SCAN, as {@code
+   * list} finds locks, and inspects each: one round trip per name after the scans.
+   */
+  private List<PermitsInfo> list(String pattern, int limit, boolean readWrite) {
+    Objects.requireNonNull(pattern, "pattern");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, was " + limit);
+    }
+    engine.checkOpen();
+    String prefix = engine.settings().keyPrefix();
+    Set<String> names = new TreeSet<>();
+    for (String match : PermitKeys.infoPatterns(prefix, pattern, readWrite)) {
+      List<String> keys =
+          engine
+              .waiting()
+              .awaitCommand(engine.driver().scanKeys(match, "hash", limit), "list", match);
+      for (String key : keys) {
+        PermitKeys.nameOfInfo(prefix, key, readWrite).ifPresent(names::add);
+      }
+    }
+    List<PermitsInfo> found = new ArrayList<>();
+    for (String name : names) {
+      if (found.size() == limit) {
+        break;
+      }
+      found.add(
+          inspect(
+              readWrite ? PermitKeys.readWrite(prefix, name) : PermitKeys.semaphore(prefix, name)));
+    }
+    return List.copyOf(found);
   }
 
   PermitsInfo inspect(PermitKeys keys) {

@@ -531,9 +531,9 @@ final class RedlockDriver implements LockDriver {
 
   /** The union of every master's matching keys (a lock's key is on several). */
   @Override
-  public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
+  public CompletableFuture<List<String>> scanKeys(String pattern, String type, int limit) {
     return RedlockRound.send(
-            nodes.size(), i -> nodes.get(i).scanStrings(pattern, limit), answers -> false)
+            nodes.size(), i -> nodes.get(i).scanKeys(pattern, type, limit), answers -> false)
         .outcome()
         .thenCompose(
             answers -> {

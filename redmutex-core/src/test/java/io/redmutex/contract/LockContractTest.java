@@ -13,6 +13,7 @@ import io.redmutex.LockInterruptedException;
 import io.redmutex.LockListener;
 import io.redmutex.LockLostException;
 import io.redmutex.LockTimeoutException;
+import io.redmutex.PermitsInfo;
 import io.redmutex.RedMutex;
 import io.redmutex.internal.CountingDriver;
 import io.redmutex.testkit.PrintRedisLogsOnFailure;
@@ -869,6 +870,48 @@ public abstract class LockContractTest {
     assertThat(broken).get().extracting(LockInfo::fencingToken).isEqualTo(one.fencingToken());
     assertThat(client().forceRelease(name + ":1")).isEmpty();
     await().atMost(scaled(Duration.ofSeconds(15))).until(() -> !one.isHeld());
+  }
+
+  /**
+   * Issue 11: the limit counts locks only. It used to count every key SCAN returned and keep the
+   * strings among them afterwards, so keys of other types (a fence hash per lock name) used it up
+   * and list returned fewer locks than exist and than the limit, as if no more matched.
+   */
+  @Test
+  void list_limitCountsLocksOnly_notKeysOfOtherTypes() {
+    String tag = "{" + name + "}";
+    masterFor(tag)
+        .command(
+            "EVAL",
+            "for i = 1, tonumber(ARGV[1]) do"
+                + " redis.call('HSET', KEYS[1] .. i, 'f', '1')"
+                + " redis.call('PEXPIRE', KEYS[1] .. i, 120000) end",
+            "1",
+            tag + ":hash:",
+            "5000");
+    for (int i = 0; i < 3; i++) {
+      client().acquire(tag + ":lock:" + i, Duration.ZERO);
+    }
+
+    assertThat(client().list(tag + ":*", 3))
+        .extracting(LockInfo::name)
+        .containsExactlyInAnyOrder(tag + ":lock:0", tag + ":lock:1", tag + ":lock:2");
+    assertThat(client().list(tag + ":*", 2)).hasSize(2);
+  }
+
+  /** Issue 11: a lock (its key, its fence hash) is neither a semaphore nor a read-write lock. */
+  @Test
+  void listSemaphoresAndReadWriteLocks_doNotReportLocks() {
+    Lease held = client().acquire(name + ":1", Duration.ZERO);
+
+    assertThat(client().list(name + ":*", 100))
+        .extracting(LockInfo::name)
+        .containsExactly(name + ":1");
+    assertThat(client().listSemaphores(name + ":*", 100)).isEmpty();
+    assertThat(client().listReadWriteLocks("*", 100))
+        .extracting(PermitsInfo::name)
+        .doesNotContain(name + ":1");
+    held.release();
   }
 
   // ---- resources ----

@@ -10,6 +10,7 @@ import io.redmutex.DistributedReadWriteLock;
 import io.redmutex.DistributedSemaphore;
 import io.redmutex.Internals;
 import io.redmutex.Lease;
+import io.redmutex.LockInfo;
 import io.redmutex.LockLostException;
 import io.redmutex.LockTimeoutException;
 import io.redmutex.PermitsInfo;
@@ -581,6 +582,98 @@ public abstract class PermitContractTest {
     String key = rwKey("writer");
     assertThat(Long.parseLong(admin(key, "PTTL", key))).as("PTTL of %s", key).isPositive();
     writing.release();
+  }
+
+  // ---- listing (issue 11) ----
+
+  @Test
+  void list_findsHeldSemaphoresAndReadWriteLocks_eachAsItsKind_byPattern() {
+    RedMutex holder = client(b -> b.clientName("list-holder"));
+    Lease permit = holder.semaphore(name + ":sem-a", 3).acquire(Duration.ZERO);
+    Lease other = holder.semaphore(name + ":sem-b", 1).acquire(Duration.ZERO);
+    Lease reading = holder.readWriteLock(name + ":rw").read().acquire(Duration.ZERO);
+    Lease locked = holder.acquire(name + ":lock", Duration.ZERO);
+    Lease elsewhere = holder.semaphore("unlisted:" + name, 1).acquire(Duration.ZERO);
+
+    List<PermitsInfo> semaphores = inspector().listSemaphores(name + ":*", 100);
+    List<PermitsInfo> readWrite = inspector().listReadWriteLocks(name + ":*", 100);
+
+    assertThat(semaphores)
+        .extracting(PermitsInfo::name)
+        .containsExactly(name + ":sem-a", name + ":sem-b");
+    PermitsInfo a = semaphores.get(0);
+    assertThat(a.permits()).hasValue(3);
+    assertThat(a.holdersCount()).isOne();
+    assertThat(a.holders().get(0).holder()).startsWith("list-holder on ");
+    assertThat(a.holders().get(0).remaining()).isPositive();
+    assertThat(a.fencingToken()).isEqualTo(permit.fencingToken());
+    assertThat(semaphores.get(1).fencingToken()).isEqualTo(other.fencingToken());
+    assertThat(readWrite).extracting(PermitsInfo::name).containsExactly(name + ":rw");
+    assertThat(readWrite.get(0).permits()).isEmpty();
+    assertThat(readWrite.get(0).holdersCount()).isOne();
+    assertThat(readWrite.get(0).fencingToken()).isEqualTo(reading.fencingToken());
+    // Each kind only as itself: the lock is no semaphore, the semaphores are no locks.
+    assertThat(inspector().list(name + ":*", 100))
+        .extracting(LockInfo::name)
+        .containsExactly(name + ":lock");
+    List.of(permit, other, reading, locked, elsewhere).forEach(Lease::release);
+  }
+
+  @Test
+  void list_stopsAtItsLimit_countingOnlyItsKind() {
+    for (int i = 0; i < 3; i++) {
+      client().semaphore(name + ":" + i, 1).acquire(Duration.ZERO);
+    }
+    client().readWriteLock(name + ":rw").write().acquire(Duration.ZERO);
+    client().acquire(name + ":lock", Duration.ZERO);
+
+    assertThat(inspector().listSemaphores(name + ":*", 2)).hasSize(2);
+    assertThat(inspector().listSemaphores(name + ":*", 3))
+        .extracting(PermitsInfo::name)
+        .containsExactly(name + ":0", name + ":1", name + ":2");
+    assertThat(inspector().listSemaphores(name + ":*", 4)).hasSize(3);
+    assertThat(inspector().listReadWriteLocks(name + ":*", 1))
+        .extracting(PermitsInfo::name)
+        .containsExactly(name + ":rw");
+    assertThatThrownBy(() -> inspector().listSemaphores("*", 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("limit must be positive, was 0");
+  }
+
+  @Test
+  void list_readsNamesBack_underAPrefix_andWithAHashTag() {
+    RedMutex prefixed = client(b -> b.keyPrefix("app:"));
+    String tagged = "{" + name + "}:x";
+    prefixed.semaphore(name + ":plain", 2).acquire(Duration.ZERO);
+    prefixed.semaphore(tagged, 2).acquire(Duration.ZERO);
+    prefixed.readWriteLock(tagged).read().acquire(Duration.ZERO);
+    client().semaphore(name + ":unprefixed", 2).acquire(Duration.ZERO);
+
+    assertThat(prefixed.listSemaphores("*" + name + "*", 100))
+        .extracting(PermitsInfo::name)
+        .containsExactlyInAnyOrder(name + ":plain", tagged);
+    assertThat(prefixed.listReadWriteLocks("*" + name + "*", 100))
+        .extracting(PermitsInfo::name)
+        .containsExactly(tagged);
+    assertThat(prefixed.listSemaphores(tagged, 100))
+        .singleElement()
+        .satisfies(s -> assertThat(s.holdersCount()).isOne());
+  }
+
+  @Test
+  void list_showsAWaitingWriter_asTheReadWriteLocks_notAsALock() {
+    Lease reading = client().readWriteLock(name).read().acquire(Duration.ZERO);
+    CompletableFuture<Lease> writer =
+        client().readWriteLock(name).write().acquireAsync(scaled(Duration.ofSeconds(20)));
+    await().until(() -> inspector().inspectReadWriteLock(name).writerWaiting().isPresent());
+
+    assertThat(admin(rwKey("intent"), "TYPE", rwKey("intent"))).isEqualTo("string");
+    assertThat(inspector().list("*" + name + "*", 100)).isEmpty();
+    assertThat(inspector().listReadWriteLocks(name, 100))
+        .singleElement()
+        .satisfies(rw -> assertThat(rw.writerWaiting()).isPresent());
+    reading.release();
+    writer.join().release();
   }
 
   private static void runThreads(int threads, ThrowingIntConsumer body) throws Exception {

@@ -243,7 +243,8 @@ final class FakeRedis {
     }
 
     @Override
-    public CompletableFuture<java.util.List<String>> scanStrings(String pattern, int limit) {
+    public CompletableFuture<java.util.List<String>> scanKeys(
+        String pattern, String type, int limit) {
       throw new UnsupportedOperationException("not scripted");
     }
 

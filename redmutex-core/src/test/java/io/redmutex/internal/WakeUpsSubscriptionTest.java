@@ -128,7 +128,7 @@ class WakeUpsSubscriptionTest {
     }
 
     @Override
-    public CompletableFuture<List<String>> scanStrings(String pattern, int limit) {
+    public CompletableFuture<List<String>> scanKeys(String pattern, String type, int limit) {
       throw new UnsupportedOperationException();
     }
 
