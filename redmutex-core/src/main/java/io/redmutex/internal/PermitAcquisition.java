@@ -224,27 +224,16 @@ final class PermitAcquisition implements WakeUps.Waiter {
         return false;
       }
       parked = false;
-      if (takeAfterTheYield()) {
+      long yielding = channel.yieldingNanos();
+      if (yielding > 0) {
+        cancelRetryTimer();
+        retryTimer =
+            engine.schedule(
+                this::attempt, Math.min(yielding, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
         return true;
       }
     }
     attempt();
-    return true;
-  }
-
-  /**
-   * Called with this held: right after this client ended a run of hand-offs (see {@link
-   * WakeUps#YIELD_NANOS}), schedules the take for when the yield is over and returns true.
-   */
-  private boolean takeAfterTheYield() {
-    long yielding = channel == null ? 0 : channel.yieldingNanos();
-    if (yielding == 0) {
-      return false;
-    }
-    cancelRetryTimer();
-    retryTimer =
-        engine.schedule(
-            this::attempt, Math.min(yielding, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
     return true;
   }
 
@@ -303,7 +292,14 @@ final class PermitAcquisition implements WakeUps.Waiter {
    */
   void notHandedOff() {
     synchronized (this) {
-      if (result.isDone() || takeAfterTheYield()) {
+      if (result.isDone()) {
+        return;
+      }
+      long yielding = channel == null ? 0 : channel.yieldingNanos();
+      if (yielding > 0) {
+        retryTimer =
+            engine.schedule(
+                this::attempt, Math.min(yielding, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
         return;
       }
     }
