@@ -21,6 +21,7 @@ import io.redmutex.testkit.RedisServer;
 import io.redmutex.testkit.Timing;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +32,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -200,6 +202,54 @@ public abstract class PermitContractTest {
     assertThat(calls.of("permit_take")).isEqualTo(takesWhileHeld + 1);
     assertThat(got.fencingToken()).isGreaterThan(held.fencingToken());
     got.release();
+  }
+
+  /**
+   * Two clients of eight threads each loop on four permits: no thread goes without a permit while
+   * the others take thousands (counted in acquisitions, not time). It caught a same-client hand-off
+   * of permits (tried, then taken out) that locked one client out for seconds.
+   */
+  @Test
+  void semaphore_twoBusyClients_noThreadIsStarved() throws Exception {
+    int threadsPerClient = 8;
+    long total = 30_000;
+    AtomicLong acquisitions = new AtomicLong();
+    long[] longestGap = new long[2 * threadsPerClient];
+    List<Future<?>> loops = new ArrayList<>();
+    ExecutorService threads = Executors.newFixedThreadPool(longestGap.length);
+    try {
+      for (int c = 0; c < 2; c++) {
+        DistributedSemaphore semaphore = client().semaphore(name, 4);
+        for (int t = 0; t < threadsPerClient; t++) {
+          int thread = c * threadsPerClient + t;
+          loops.add(
+              threads.submit(
+                  () -> {
+                    long last = 0;
+                    while (acquisitions.get() < total) {
+                      try (Lease permit = semaphore.acquire(scaled(Duration.ofSeconds(60)))) {
+                        long now = acquisitions.incrementAndGet();
+                        longestGap[thread] = Math.max(longestGap[thread], now - last);
+                        last = now;
+                      }
+                    }
+                    return null;
+                  }));
+        }
+      }
+      for (Future<?> loop : loops) {
+        loop.get(); // a LockTimeoutException (a thread starved for a minute) fails here
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    // Fair turns would give each thread one acquisition in 16; hand-offs inside a client make
+    // turns come in runs of up to 9 per permit. A starved thread misses tens of thousands.
+    assertThat(Arrays.stream(longestGap).max().orElseThrow())
+        .as(
+            "the most acquisitions by others between two of one thread's, by thread: %s",
+            Arrays.toString(longestGap))
+        .isLessThan(3_000);
   }
 
   @Test
