@@ -8,11 +8,13 @@ import java.util.function.Supplier;
 
 /**
  * A lazily opened pub/sub connection of a driver, and the order of the (un)subscriptions sent on
- * it: while it is being opened they queue behind each other, so a SUBSCRIBE never overtakes the
- * UNSUBSCRIBE before it; once open they go straight out, in call order. Opening never blocks: it
- * happens on I/O threads. A failed open, or an open connection that is no longer {@code usable}, is
- * opened again by the next operation. Nothing thrown by the opener or an operation escapes: the
- * operation's future fails instead.
+ * it: each goes out once the one called before it was answered (or failed), so a SUBSCRIBE never
+ * overtakes the UNSUBSCRIBE before it. Calling them in order is not enough: Lettuce writes a
+ * command at once when called on the connection's I/O thread, and queues it behind that thread's
+ * tasks when called from another thread. Opening never blocks: it happens on I/O threads. A failed
+ * open, or an open connection that is no longer {@code usable}, is opened again by the next
+ * operation. Nothing thrown by the opener or an operation escapes: the operation's future fails
+ * instead.
  *
  * @param <C> the connection type
  */
@@ -40,14 +42,16 @@ final class PubSubLink<C> {
       connection = open();
     }
     CompletableFuture<C> conn = connection;
+    CompletableFuture<Void> result;
     if (conn.isDone() && pending.isDone()) {
       if (conn.isCompletedExceptionally()) {
         return conn.thenApply(c -> null); // fails with the open's failure
       }
-      return apply(op, conn.join());
+      result = apply(op, conn.join());
+    } else {
+      result = pending.thenCompose(ignored -> conn).thenCompose(c -> apply(op, c));
     }
-    CompletableFuture<Void> result =
-        pending.thenCompose(ignored -> conn).thenCompose(c -> apply(op, c));
+    // The next operation goes out once this one is answered (see the class comment).
     pending = result.handle((ignored, error) -> null);
     return result;
   }
