@@ -210,21 +210,20 @@ final class Scenarios {
             false),
         new Scenario(
             "semaphore-pause",
-            "semaphores of 2 permits, 4 threads per client (permits handed off within a client):"
-                + " SIGSTOP a worker JVM holding a permit for 2.5-3 lease times, then SIGCONT",
+            "semaphores of 2 permits: SIGSTOP a worker JVM holding a permit for 2.5-3 lease"
+                + " times, then SIGCONT",
             Topology.Kind.STANDALONE,
             true,
             4,
             withPermits(
-                    2,
-                    workload(
-                        List.of("chaos-sem"),
-                        1000,
-                        300,
-                        5000,
-                        0,
-                        new Workload.Holds(5, 30, 0.3, 150, 300)))
-                .withThreadsPerClient(LOCAL_THREADS),
+                2,
+                workload(
+                    List.of("chaos-sem"),
+                    1000,
+                    300,
+                    5000,
+                    0,
+                    new Workload.Holds(5, 30, 0.3, 150, 300))),
             PauseProcessNemesis::new,
             quick ? 2 : 4,
             Duration.ofSeconds(1),

@@ -73,36 +73,7 @@ final class PermitAcquisition implements WakeUps.Waiter {
             engine.schedule(this::expire, deadline.remainingNanos(), TimeUnit.NANOSECONDS);
       }
     }
-    if (!yieldFirst()) {
-      attempt();
-    }
-  }
-
-  /**
-   * Right after this client ended a run of hand-offs because other clients wait, a new acquire here
-   * waits out the yield ({@link WakeUps#YIELD_NANOS}) before it takes, so that a waiter in another
-   * client, woken by that release, gets the permit first. Returns whether it waits.
-   */
-  private boolean yieldFirst() {
-    WakeUps.Channel subscribed = engine.wakeUps().joinIfSubscribed(side.keys().channel());
-    if (subscribed == null) {
-      return false;
-    }
-    synchronized (this) {
-      long yielding = subscribed.yieldingNanos();
-      if (result.isDone() || yielding == 0 || !subscribed.park(this, subscribed.releases())) {
-        engine.wakeUps().leave(subscribed);
-        return result.isDone();
-      }
-      channel = subscribed; // from here on, cleanUp() leaves it
-      parked = true;
-      retryTimer =
-          engine.schedule(
-              this::onRetryTimer,
-              Math.min(yielding, deadline.remainingNanos()),
-              TimeUnit.NANOSECONDS);
-      return true;
-    }
+    attempt();
   }
 
   private void attempt() {
@@ -124,7 +95,7 @@ final class PermitAcquisition implements WakeUps.Waiter {
   private void onAnswer(PermitSide.Take answer, Throwable error, long seen, long sentAt) {
     if (error == null && answer.acquired()) {
       PermitLease lease =
-          new PermitLease(engine, side, member, answer.value(), leaseMillis, sentAt, 0);
+          new PermitLease(engine, side, member, answer.value(), leaseMillis, sentAt);
       lease.startRenewal(); // before the caller can see it, so that close() finds it
       if (result.complete(lease)) {
         WakeUps.Channel joined;
@@ -224,90 +195,9 @@ final class PermitAcquisition implements WakeUps.Waiter {
         return false;
       }
       parked = false;
-      if (takeAfterTheYield()) {
-        return true;
-      }
     }
     attempt();
     return true;
-  }
-
-  /**
-   * Called with this held: right after this client ended a run of hand-offs (see {@link
-   * WakeUps#YIELD_NANOS}), schedules the take for when the yield is over and returns true.
-   */
-  private boolean takeAfterTheYield() {
-    long yielding = channel == null ? 0 : channel.yieldingNanos();
-    if (yielding == 0) {
-      return false;
-    }
-    cancelRetryTimer();
-    retryTimer =
-        engine.schedule(
-            this::attempt, Math.min(yielding, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
-    return true;
-  }
-
-  @Override
-  public boolean takesHandOffOf(PermitSide from) {
-    return side.kind() == PermitSide.Kind.PERMIT
-        && from.kind() == PermitSide.Kind.PERMIT
-        && side.permits() == from.permits()
-        && side.keys().equals(from.keys());
-  }
-
-  @Override
-  public boolean claim() {
-    synchronized (this) {
-      if (!parked || result.isDone()) {
-        return false;
-      }
-      parked = false;
-      cancelRetryTimer();
-      takeInDoubt = true; // the hand-off may give it the permit: given back if it ends now
-      return true;
-    }
-  }
-
-  String member() {
-    return member;
-  }
-
-  long leaseMillis() {
-    return leaseMillis;
-  }
-
-  /**
-   * A claimed waiter's hand-off went through: the permit is this acquisition's, with {@code
-   * fencingToken}, as if its own take had been sent at {@code sentAt}.
-   */
-  void handedOff(long fencingToken, long sentAt, int handOffsInARow) {
-    PermitLease lease =
-        new PermitLease(engine, side, member, fencingToken, leaseMillis, sentAt, handOffsInARow);
-    lease.startRenewal(); // before the caller can see it, so that close() finds it
-    if (result.complete(lease)) {
-      synchronized (this) {
-        takeInDoubt = false;
-        cleanUp();
-      }
-    } else {
-      lease.abandon(); // the caller gave up meanwhile
-      engine.releaseQuietly(side, member);
-    }
-  }
-
-  /**
-   * A claimed waiter was not handed the permit: it takes for itself, after the yield when this
-   * client just ended a run of hand-offs. A take is harmless if a hand-off whose answer was lost
-   * did give it the permit: the take carries the same member.
-   */
-  void notHandedOff() {
-    synchronized (this) {
-      if (result.isDone() || takeAfterTheYield()) {
-        return;
-      }
-    }
-    attempt();
   }
 
   private void onRetryTimer() {

@@ -35,7 +35,6 @@ final class PermitLease implements Lease, Renewer.Renewable {
   private final String member;
   private final long fencingToken;
   private final long acquiredAtNanos;
-  private final int handOffsInARow; // how many hand-offs in a row led to this lease
   private final List<Runnable> lostCallbacks = new CopyOnWriteArrayList<>();
 
   // Guarded by this.
@@ -50,10 +49,8 @@ final class PermitLease implements Lease, Renewer.Renewable {
       String member,
       long fencingToken,
       long leaseMillis,
-      long takenAtNanos,
-      int handOffsInARow) {
+      long takenAtNanos) {
     this.engine = engine;
-    this.handOffsInARow = handOffsInARow;
     this.side = side;
     this.member = member;
     this.fencingToken = fencingToken;
@@ -246,23 +243,6 @@ final class PermitLease implements Lease, Renewer.Renewable {
       throw lostException("released, but it had been lost before");
     }
     boolean[] inDoubt = {false};
-    HandOffOutcome handOff = expired ? HandOffOutcome.NONE : handOff();
-    switch (handOff) {
-      case DONE -> {
-        engine.notHolding(this, false);
-        return;
-      }
-      case LOST -> {
-        engine.notHolding(this, true);
-        log.warn("redmutex: {} (fencing token {}) was lost before release", name(), fencingToken);
-        runLostCallbacks();
-        throw lostException("released, but it had been lost before");
-      }
-      // No waiter here, or the hand-off's answer was lost: give it back as usual (a permit that
-      // was handed off after all is gone, which is then no loss).
-      case IN_DOUBT -> inDoubt[0] = true;
-      case NONE -> {}
-    }
     boolean given;
     try {
       given =
@@ -294,60 +274,6 @@ final class PermitLease implements Lease, Renewer.Renewable {
       runLostCallbacks();
       throw lostException("released, but it had been lost before");
     }
-  }
-
-  private enum HandOffOutcome {
-    /** No one here waits for it (or it is not a semaphore's permit). */
-    NONE,
-    /** Handed off, or given back by the hand-off script. */
-    DONE,
-    /** Its lease had ended. */
-    LOST,
-    /** The answer did not come: it may have been handed off. */
-    IN_DOUBT
-  }
-
-  /**
-   * Gives the permit straight to the longest-waiting acquire of this client for it, when one waits
-   * ({@code permit_handoff.lua}): one round trip, no release message, no take of its own. After
-   * {@link WakeUps#MAX_HAND_OFFS_IN_A_ROW} hand-offs in a row the script gives the permit back
-   * instead when other clients wait, and this client yields to them.
-   */
-  private HandOffOutcome handOff() {
-    if (side.kind() != PermitSide.Kind.PERMIT
-        || !(engine.wakeUps().claimHandOff(side) instanceof PermitAcquisition next)) {
-      return HandOffOutcome.NONE;
-    }
-    long sentAt = engine.clock().nanoTime();
-    PermitSide.HandOff answer;
-    try {
-      answer =
-          engine
-              .waiting()
-              .awaitCommand(
-                  Failures.call(
-                      () ->
-                          side.handOff(
-                              member,
-                              next.member(),
-                              next.leaseMillis(),
-                              engine.clientId(),
-                              handOffsInARow)),
-                  "release",
-                  name());
-    } catch (RuntimeException e) {
-      next.notHandedOff();
-      return HandOffOutcome.IN_DOUBT;
-    }
-    if (answer.status() == 1) {
-      next.handedOff(answer.fencingToken(), sentAt, handOffsInARow + 1);
-      return HandOffOutcome.DONE;
-    }
-    if (answer.status() == 2) {
-      engine.wakeUps().yieldToOthers(side.keys().channel());
-    }
-    next.notHandedOff();
-    return answer.status() == 2 ? HandOffOutcome.DONE : HandOffOutcome.LOST;
   }
 
   /** Stops renewal without a round trip, for close; returns whether it was held. */

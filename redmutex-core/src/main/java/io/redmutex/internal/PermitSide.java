@@ -99,39 +99,6 @@ final class PermitSide {
     return reply.thenApply(r -> new Take((Long) r.get(0), (Long) r.get(1), (Long) r.get(2)));
   }
 
-  /**
-   * A hand-off's answer: {@code status} 1 = handed off (with {@code fencingToken} the waiter's, and
-   * {@code othersWait} whether other clients wait), 2 = given back instead (the run is long and
-   * other clients wait; the release was announced), 0 = the holder's lease had ended.
-   */
-  record HandOff(long status, long fencingToken, boolean othersWait) {}
-
-  /**
-   * Hands a semaphore's permit from {@code from} to {@code to}, a waiter of client {@code clientId}
-   * ({@code permit_handoff.lua}); after {@code inARow} hand-offs in a row it gives the permit back
-   * instead when other clients wait.
-   */
-  CompletableFuture<HandOff> handOff(
-      String from, String to, long leaseMillis, String clientId, int inARow) {
-    if (kind != Kind.PERMIT) {
-      throw new IllegalStateException("only a semaphore's permits are handed off, not a " + kind);
-    }
-    return driver
-        .permits(
-            Script.PERMIT_HAND_OFF,
-            keys.takeKeys(),
-            List.of(
-                from,
-                to,
-                Long.toString(leaseMillis),
-                Long.toString(leaseMillis + LockScripts.FENCE_TTL_EXTRA_MILLIS),
-                clientId,
-                Integer.toString(inARow),
-                Integer.toString(WakeUps.MAX_HAND_OFFS_IN_A_ROW),
-                keys.channel()))
-        .thenApply(r -> new HandOff((Long) r.get(0), (Long) r.get(1), (Long) r.get(2) == 1));
-  }
-
   /** Sets a new lease time if {@code member} still holds; false when its lease had ended. */
   CompletableFuture<Boolean> extend(String member, long leaseMillis) {
     return driver

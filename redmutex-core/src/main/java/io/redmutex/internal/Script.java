@@ -25,7 +25,6 @@ record Script(String name, String body, String sha) {
   static final Script READ_TAKE = load("read_take.lua");
   static final Script WRITE_TAKE = load("write_take.lua");
   static final Script PERMIT_RELEASE = load("permit_release.lua");
-  static final Script PERMIT_HAND_OFF = load("permit_handoff.lua");
   static final Script PERMIT_EXTEND = load("permit_extend.lua");
   static final Script WRITE_WITHDRAW = load("write_withdraw.lua");
   static final Script PERMIT_INSPECT = load("permit_inspect.lua");

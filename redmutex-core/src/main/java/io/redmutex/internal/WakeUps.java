@@ -52,19 +52,6 @@ final class WakeUps {
     default boolean wakesFirst() {
       return false;
     }
-
-    /**
-     * Whether a hold of {@code from} can be handed to this waiter directly (see {@link
-     * Channel#claimHandOff}); decided by what it waits for alone, never by its state.
-     */
-    default boolean takesHandOffOf(PermitSide from) {
-      return false;
-    }
-
-    /** Stops waiting for releases, to be handed a hold; false if it no longer waits. */
-    default boolean claim() {
-      return false;
-    }
   }
 
   /** One lock name's subscription, shared by its local waiters. */
@@ -153,41 +140,6 @@ final class WakeUps {
 
     synchronized void unpark(Waiter waiter) {
       waiters.remove(waiter);
-    }
-
-    /**
-     * Claims the longest-parked {@link Waiter} that can be handed a hold of {@code from}, or
-     * returns null when none is parked. Writers park first, and only semaphore permits are handed
-     * off, so on a read-write lock's channel this never finds one.
-     */
-    Waiter claimHandOff(PermitSide from) {
-      while (true) {
-        Waiter next = null;
-        synchronized (this) {
-          for (Waiter w : waiters) {
-            if (w.takesHandOffOf(from)) {
-              next = w;
-              break;
-            }
-          }
-          if (next == null) {
-            return null;
-          }
-          waiters.remove(next);
-        }
-        if (next.claim()) { // outside this channel's lock, as wake() is: waiters lock first
-          return next;
-        }
-      }
-    }
-
-    /**
-     * This client ended a run of hand-offs because other clients wait: its own takes hold back for
-     * {@link #YIELD_NANOS} (see {@link #yieldingNanos}).
-     */
-    synchronized void yieldToOthers() {
-      yielded = true;
-      yieldedAtNanos = clock.nanoTime();
     }
 
     /** Wakes the longest-parked {@link Waiter}, passing the release on past finished ones. */
@@ -364,26 +316,6 @@ final class WakeUps {
     }
     synchronized (c) {
       return c.parked.size() + c.waiters.size();
-    }
-  }
-
-  /** See {@link Channel#claimHandOff}; null when no one here waits on {@code from}'s channel. */
-  Waiter claimHandOff(PermitSide from) {
-    Channel c;
-    synchronized (this) {
-      c = channels.get(from.keys().channel());
-    }
-    return c == null ? null : c.claimHandOff(from);
-  }
-
-  /** See {@link Channel#yieldToOthers}. */
-  void yieldToOthers(String channel) {
-    Channel c;
-    synchronized (this) {
-      c = channels.get(channel);
-    }
-    if (c != null) {
-      c.yieldToOthers();
     }
   }
 

@@ -206,10 +206,10 @@ public abstract class PermitContractTest {
 
   /**
    * Two clients of eight threads each loop on four permits: no thread goes without a permit while
-   * the others take thousands (counted in acquisitions, not time). With permits handed off inside a
-   * client, one client's threads used to go tens of thousands of acquisitions without one: their
-   * wake-up subscription had been undone by an UNSUBSCRIBE that reached Redis after it (see {@code
-   * PubSubLink}), so only their fallback timers woke them.
+   * the others take thousands (counted in acquisitions, not time). It caught one client's threads
+   * going tens of thousands of acquisitions without one (with a same-client hand-off of permits,
+   * since taken out): their wake-up subscription had been undone by an UNSUBSCRIBE that reached
+   * Redis after it (see {@code PubSubLink}), so only their fallback timers woke them.
    */
   @Test
   void semaphore_twoBusyClients_noThreadIsStarved() throws Exception {
@@ -245,80 +245,13 @@ public abstract class PermitContractTest {
     } finally {
       threads.shutdownNow();
     }
-    // Fair turns would give each thread one acquisition in 16; hand-offs inside a client make
-    // turns come in runs of up to 9 per permit. A starved thread misses tens of thousands.
+    // Fair turns would give each thread one acquisition in 16 (gaps of 95-125 were measured). A
+    // starved thread misses tens of thousands.
     assertThat(Arrays.stream(longestGap).max().orElseThrow())
         .as(
             "the most acquisitions by others between two of one thread's, by thread: %s",
             Arrays.toString(longestGap))
         .isLessThan(3_000);
-  }
-
-  /**
-   * A release with a waiter of the same client parked gives it the permit in one round trip ({@code
-   * permit_handoff}): no release is announced, and the waiter sends no take of its own.
-   */
-  @Test
-  void semaphore_releaseWithAWaiterInTheSameClient_handsItThePermitInOneRoundTrip() {
-    CountingDriver.Calls calls = new CountingDriver.Calls();
-    RedMutex client = client(b -> Internals.countScripts(b, calls));
-    DistributedSemaphore semaphore = client.semaphore(name, 1);
-    Lease held = semaphore.acquire(Duration.ZERO);
-    CompletableFuture<Lease> waiter = semaphore.acquireAsync(scaled(Duration.ofSeconds(20)));
-    await().until(() -> Internals.parkedSemaphoreWaiters(client, name) == 1);
-    long takes = calls.of("permit_take");
-
-    held.release();
-
-    Lease got = waiter.join();
-    assertThat(calls.of("permit_handoff")).isEqualTo(1);
-    assertThat(calls.of("permit_release")).isZero();
-    assertThat(calls.of("permit_take")).isEqualTo(takes);
-    assertThat(got.isHeld()).isTrue();
-    assertThat(got.fencingToken()).isGreaterThan(held.fencingToken());
-    PermitsInfo info = inspector().inspectSemaphore(name);
-    assertThat(info.holdersCount()).isEqualTo(1);
-    assertThat(info.fencingToken()).isEqualTo(got.fencingToken());
-    assertThat(client().semaphore(name, 1).tryAcquire()).isEmpty();
-    got.release();
-    assertThat(client().semaphore(name, 1).tryAcquire()).isPresent();
-  }
-
-  /**
-   * Hand-offs inside one client are bounded: while another client waits, a run of them ends with a
-   * real release (and this client yields), so that waiter gets in although this client always has a
-   * waiter of its own to hand the permit to.
-   */
-  @Test
-  void semaphore_handOffsInOneClient_letAWaiterOfAnotherClientIn() throws Exception {
-    RedMutex busy = client();
-    DistributedSemaphore local = busy.semaphore(name, 1);
-    AtomicInteger acquired = new AtomicInteger();
-    CountDownLatch done = new CountDownLatch(1);
-    ExecutorService threads = Executors.newFixedThreadPool(8);
-    try {
-      for (int t = 0; t < 8; t++) {
-        threads.submit(
-            () -> {
-              while (done.getCount() > 0) {
-                try (Lease permit = local.acquire(scaled(Duration.ofSeconds(60)))) {
-                  acquired.incrementAndGet();
-                }
-              }
-              return null;
-            });
-      }
-      await().until(() -> acquired.get() > 50);
-
-      Lease other = client().semaphore(name, 1).acquire(scaled(Duration.ofSeconds(30)));
-
-      assertThat(other.isHeld()).isTrue();
-      other.release();
-    } finally {
-      done.countDown();
-      threads.shutdown();
-      assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
-    }
   }
 
   @Test
