@@ -48,7 +48,7 @@ final class Scenarios {
             false,
             4,
             lostWritesWorkload(0),
-            () -> new LostWritesNemesis(5000, Duration.ofSeconds(20)),
+            () -> new LostWritesNemesis(7000, Duration.ofSeconds(20)),
             quick ? 1 : 2,
             Duration.ofSeconds(1),
             Duration.ofSeconds(5),
@@ -60,7 +60,7 @@ final class Scenarios {
             false,
             4,
             lostWritesWorkload(1),
-            () -> new LostWritesNemesis(5000, Duration.ofSeconds(5)),
+            () -> new LostWritesNemesis(7000, Duration.ofSeconds(5)),
             quick ? 1 : 2,
             Duration.ofSeconds(1),
             Duration.ofSeconds(5),
@@ -295,17 +295,19 @@ final class Scenarios {
   }
 
   /**
-   * Long leases (8 s) and long holds (5-7 s, three leases in ten): the victim must still believe it
-   * holds the lock, and be about to write, when the next holder takes it on the new master.
+   * Long leases (8 s), long holds (7-9 s, three leases in ten) and one lock: the victim must still
+   * believe it holds the lock, and be about to write, when the next holder takes it on the new
+   * master; with one lock every other client is waiting for it then. (With two locks, a CI run
+   * found nothing: no other client took the victim's lock before the victim wrote.)
    */
   private static Workload lostWritesWorkload(int waitForReplicas) {
     return workload(
-        List.of("chaos-a", "chaos-b"),
+        List.of("chaos-a"),
         8000,
         500,
         20_000,
         waitForReplicas,
-        new Workload.Holds(5, 30, 0.3, 5000, 7000));
+        new Workload.Holds(5, 30, 0.3, 7000, 9000));
   }
 
   private static Workload workload(
