@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,9 +63,11 @@ final class RedlockDriver implements LockDriver {
   private final int quorum;
   private final NanoClock clock;
   private final RedlockOrder order = new RedlockOrder();
-  // Tokens of leases this client holds (taken, not yet released or found lost): only those are
-  // taken again on a master that lost them.
-  private final Set<String> held = ConcurrentHashMap.newKeySet();
+  // Leases this client holds, by token, each with the local time its validity ends (taken or last
+  // renewed, not yet released or found lost): only those are taken again on a master that lost
+  // them. A lease whose validity ended here (its renewals failed) is never released through this
+  // driver; its entry goes at the next take.
+  private final Map<String, Long> held = new ConcurrentHashMap<>();
   private volatile Taker taker; // this client, as its takes describe it; for re-takes
 
   RedlockDriver(List<ScriptedDriver> nodes, NanoClock clock) {
@@ -168,7 +171,8 @@ final class RedlockDriver implements LockDriver {
                           return giveBackAndFail(
                               keys, token, expired(keys, sentAt, leaseMillis, "take and fence"));
                         }
-                        held.add(token);
+                        forgetExpired();
+                        held.put(token, sentAt + TimeUnit.MILLISECONDS.toNanos(leaseMillis));
                         // Not "clock-fenced": the token is the largest of several masters' and
                         // the local hand-off's argument (HeldKey) is about one server's clock, so
                         // a Redlock lease is never handed on locally.
@@ -362,6 +366,7 @@ final class RedlockDriver implements LockDriver {
 
   @Override
   public CompletableFuture<Boolean> extend(LockKeys keys, String token, long leaseMillis) {
+    long sentAt = clock.nanoTime();
     return decide(
             keys,
             "renew",
@@ -375,6 +380,9 @@ final class RedlockDriver implements LockDriver {
             (extended, error) -> {
               if (error == null && !extended) {
                 held.remove(token); // lost
+              } else if (error == null) {
+                long until = sentAt + TimeUnit.MILLISECONDS.toNanos(leaseMillis);
+                held.computeIfPresent(token, (t, before) -> until - before > 0 ? until : before);
               }
             });
   }
@@ -450,7 +458,7 @@ final class RedlockDriver implements LockDriver {
             node,
             token,
             () ->
-                held.contains(token) // not released meanwhile
+                isValid(token) // not released, lost or expired meanwhile
                     ? master.take(keys, token, leaseMillis, taker)
                     : CompletableFuture.completedFuture(TakeResult.busy(-2, false)))
         .whenComplete(
@@ -585,6 +593,25 @@ final class RedlockDriver implements LockDriver {
   public String describe() {
     return "Redlock masters "
         + nodes.stream().map(LockDriver::describe).collect(Collectors.joining(", "));
+  }
+
+  /**
+   * Whether this client holds the lease of {@code token}, within its validity by the local clock.
+   */
+  private boolean isValid(String token) {
+    Long until = held.get(token);
+    return until != null && until - clock.nanoTime() > 0;
+  }
+
+  /** Drops the leases whose validity ended by the local clock without a release (lost). */
+  private void forgetExpired() {
+    long now = clock.nanoTime();
+    held.values().removeIf(until -> until - now <= 0);
+  }
+
+  /** How many leases the held-lease table has; for tests. */
+  int heldLeases() {
+    return held.size();
   }
 
   @Override

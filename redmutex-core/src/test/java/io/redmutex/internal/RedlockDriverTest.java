@@ -117,4 +117,19 @@ class RedlockDriverTest {
     assertThat(masters.get(0).command("EXISTS", "lost")).isEqualTo("0");
     assertThat(masters.get(1).command("GET", "lost")).isEqualTo("someone-else");
   }
+
+  @Test
+  void aLeaseWhoseValidityEndedUnreleased_isForgottenAtTheNextTake() {
+    LockKeys first = LockKeys.of("", "expires-unreleased");
+    assertThat(driver.take(first, "token-5", LEASE_MS, TAKER).join().acquired()).isTrue();
+    // Its renewals failed until its validity ended here: the lease is lost, and nobody releases it.
+    now.addAndGet(TimeUnit.MILLISECONDS.toNanos(LEASE_MS));
+
+    LockKeys second = LockKeys.of("", "taken-later");
+    assertThat(driver.take(second, "token-6", LEASE_MS, TAKER).join().acquired()).isTrue();
+
+    assertThat(driver.heldLeases()).isEqualTo(1);
+    assertThat(driver.release(second, "token-6", 0).join()).isTrue();
+    assertThat(driver.heldLeases()).isZero();
+  }
 }
