@@ -39,8 +39,15 @@ record ListReport(
     "WAITING"
   };
 
-  /** One row of any kind; {@code order} breaks ties between kinds of the same name. */
-  private record Row(String name, int order, Object item) {}
+  /** What a row shows; the declaration order breaks ties between kinds of the same name. */
+  private enum Kind {
+    LOCK,
+    SEMAPHORE,
+    READ_WRITE
+  }
+
+  /** One row of any kind. */
+  private record Row(String name, Kind kind, Object item) {}
 
   /**
    * The first {@code limit} rows by name of all that was found (each kind asked for {@code limit +
@@ -54,20 +61,24 @@ record ListReport(
     List<Row> rows = sorted(locks, semaphores, readWriteLocks);
     List<Row> shown = rows.subList(0, Math.min(limit, rows.size()));
     return new ListReport(
-        shown.stream().filter(r -> r.order() == 0).map(r -> (LockInfo) r.item()).toList(),
-        shown.stream().filter(r -> r.order() == 1).map(r -> (PermitsInfo) r.item()).toList(),
-        shown.stream().filter(r -> r.order() == 2).map(r -> (PermitsInfo) r.item()).toList(),
+        shown.stream().filter(r -> r.kind() == Kind.LOCK).map(r -> (LockInfo) r.item()).toList(),
+        permits(shown, Kind.SEMAPHORE),
+        permits(shown, Kind.READ_WRITE),
         rows.size() > limit,
         limit);
+  }
+
+  private static List<PermitsInfo> permits(List<Row> rows, Kind kind) {
+    return rows.stream().filter(r -> r.kind() == kind).map(r -> (PermitsInfo) r.item()).toList();
   }
 
   private static List<Row> sorted(
       List<LockInfo> locks, List<PermitsInfo> semaphores, List<PermitsInfo> readWriteLocks) {
     List<Row> rows = new ArrayList<>();
-    locks.forEach(l -> rows.add(new Row(l.name(), 0, l)));
-    semaphores.forEach(s -> rows.add(new Row(s.name(), 1, s)));
-    readWriteLocks.forEach(r -> rows.add(new Row(r.name(), 2, r)));
-    rows.sort(Comparator.comparing(Row::name).thenComparingInt(Row::order));
+    locks.forEach(l -> rows.add(new Row(l.name(), Kind.LOCK, l)));
+    semaphores.forEach(s -> rows.add(new Row(s.name(), Kind.SEMAPHORE, s)));
+    readWriteLocks.forEach(r -> rows.add(new Row(r.name(), Kind.READ_WRITE, r)));
+    rows.sort(Comparator.comparing(Row::name).thenComparing(Row::kind));
     return rows;
   }
 
@@ -133,10 +144,10 @@ record ListReport(
 
   private static String[] permitCells(Row row) {
     PermitsInfo info = (PermitsInfo) row.item();
-    boolean semaphore = row.order() == 1;
+    boolean semaphore = row.kind() == Kind.SEMAPHORE;
     return new String[] {
       info.name(),
-      semaphore ? "semaphore" : "read-write",
+      PermitsOption.kindName(semaphore),
       state(info, semaphore),
       soonest(info).map(HumanDurations::format).orElse("-"),
       info.fencingToken() == 0 ? "-" : Long.toString(info.fencingToken()),
@@ -174,8 +185,6 @@ record ListReport(
     }
     PermitHolder first = info.holders().get(0);
     int more = info.holdersCount() - 1;
-    return (first.writer() ? "writer: " : "")
-        + first.holder()
-        + (more > 0 ? " +" + more + " more" : "");
+    return PermitsOption.label(first) + (more > 0 ? " +" + more + " more" : "");
   }
 }

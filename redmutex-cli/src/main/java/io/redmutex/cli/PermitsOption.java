@@ -113,8 +113,24 @@ final class PermitsOption {
     return found;
   }
 
+  /**
+   * A semaphore's info hash always holds its permit count, and outlives its holders and fencing
+   * token (the same hash, renewed with them), so only a read-write lock has none.
+   */
   private static String kind(PermitsInfo info) {
-    return info.permits().isPresent() ? "semaphore" : "read-write";
+    return kindName(info.permits().isPresent());
+  }
+
+  /**
+   * The KIND column's, and the JSON {@code kind} field's, name of a semaphore or read-write lock.
+   */
+  static String kindName(boolean semaphore) {
+    return semaphore ? "semaphore" : "read-write";
+  }
+
+  /** A holder as the HOLDER column shows it. */
+  static String label(PermitHolder holder) {
+    return (holder.writer() ? "writer: " : "") + holder.holder();
   }
 
   /** One row per holder (or one for a primitive nobody holds). */
@@ -140,7 +156,7 @@ final class PermitsOption {
       }
       for (PermitHolder h : info.holders()) {
         String[] row = first.clone();
-        row[3] = (h.writer() ? "writer: " : "") + h.holder();
+        row[3] = label(h);
         row[4] = HumanDurations.format(h.remaining());
         rows.add(row);
         first = new String[] {"", "", "", "", "", "", ""};
