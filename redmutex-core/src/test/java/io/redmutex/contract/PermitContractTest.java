@@ -419,6 +419,44 @@ public abstract class PermitContractTest {
   }
 
   @Test
+  void readWrite_twoBusyClients_mostlyReads_everyWaiterIsWokenByARelease() throws Exception {
+    // Leases of 60 s, holds of microseconds: a waiter that missed the release meant for it would
+    // sleep until a lease or a waiting writer's intent ends (60 s or more), past the 20 s it may
+    // wait here. So does a whole client whose wake-up went to a waiter that cannot use it (a
+    // reader behind a writer's intent) while the writer that could sat parked.
+    int threadsPerClient = 8;
+    long total = 5_000;
+    AtomicLong acquisitions = new AtomicLong();
+    List<Future<?>> loops = new ArrayList<>();
+    ExecutorService threads = Executors.newFixedThreadPool(2 * threadsPerClient);
+    try {
+      for (int c = 0; c < 2; c++) {
+        DistributedReadWriteLock lock =
+            client(b -> b.leaseTime(Duration.ofSeconds(60))).readWriteLock(name);
+        for (int t = 0; t < threadsPerClient; t++) {
+          loops.add(
+              threads.submit(
+                  () -> {
+                    while (acquisitions.get() < total) {
+                      boolean write = ThreadLocalRandom.current().nextInt(10) == 0;
+                      Duration wait = scaled(Duration.ofSeconds(20));
+                      try (Lease lease = (write ? lock.write() : lock.read()).acquire(wait)) {
+                        acquisitions.incrementAndGet();
+                      }
+                    }
+                    return null;
+                  }));
+        }
+      }
+      for (Future<?> loop : loops) {
+        loop.get(); // a LockTimeoutException (a waiter left asleep) fails here
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
   void readWrite_waitingWriter_stopsNewReaders_untilItHadItsTurn() {
     DistributedReadWriteLock a = client().readWriteLock(name);
     RedMutex writerClient = client();
