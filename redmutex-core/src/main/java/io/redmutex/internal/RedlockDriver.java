@@ -8,10 +8,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -63,11 +61,7 @@ final class RedlockDriver implements LockDriver {
   private final int quorum;
   private final NanoClock clock;
   private final RedlockOrder order = new RedlockOrder();
-  // Leases this client holds, by token, each with the local time its validity ends (taken or last
-  // renewed, not yet released or found lost): only those are taken again on a master that lost
-  // them. A lease whose validity ended here (its renewals failed) is never released through this
-  // driver; its entry goes at the next take.
-  private final Map<String, Long> held = new ConcurrentHashMap<>();
+  private final RedlockLeases held;
   private volatile Taker taker; // this client, as its takes describe it; for re-takes
 
   RedlockDriver(List<ScriptedDriver> nodes, NanoClock clock) {
@@ -76,6 +70,7 @@ final class RedlockDriver implements LockDriver {
     }
     this.nodes = List.copyOf(nodes);
     this.quorum = nodes.size() / 2 + 1;
+    this.held = new RedlockLeases(clock);
     this.clock = clock;
   }
 
@@ -171,8 +166,7 @@ final class RedlockDriver implements LockDriver {
                           return giveBackAndFail(
                               keys, token, expired(keys, sentAt, leaseMillis, "take and fence"));
                         }
-                        forgetExpired();
-                        held.put(token, sentAt + TimeUnit.MILLISECONDS.toNanos(leaseMillis));
+                        held.taken(token, sentAt, leaseMillis);
                         // Not "clock-fenced": the token is the largest of several masters' and
                         // the local hand-off's argument (HeldKey) is about one server's clock, so
                         // a Redlock lease is never handed on locally.
@@ -356,7 +350,7 @@ final class RedlockDriver implements LockDriver {
    */
   @Override
   public CompletableFuture<Boolean> release(LockKeys keys, String token, long lastFencingToken) {
-    held.remove(token);
+    held.ended(token);
     return decide(
         keys,
         "release",
@@ -379,10 +373,9 @@ final class RedlockDriver implements LockDriver {
         .whenComplete(
             (extended, error) -> {
               if (error == null && !extended) {
-                held.remove(token); // lost
+                held.ended(token); // lost
               } else if (error == null) {
-                long until = sentAt + TimeUnit.MILLISECONDS.toNanos(leaseMillis);
-                held.computeIfPresent(token, (t, before) -> until - before > 0 ? until : before);
+                held.renewed(token, sentAt, leaseMillis);
               }
             });
   }
@@ -458,7 +451,7 @@ final class RedlockDriver implements LockDriver {
             node,
             token,
             () ->
-                isValid(token) // not released, lost or expired meanwhile
+                held.isValid(token) // not released, lost or expired meanwhile
                     ? master.take(keys, token, leaseMillis, taker)
                     : CompletableFuture.completedFuture(TakeResult.busy(-2, false)))
         .whenComplete(
@@ -595,21 +588,7 @@ final class RedlockDriver implements LockDriver {
         + nodes.stream().map(LockDriver::describe).collect(Collectors.joining(", "));
   }
 
-  /**
-   * Whether this client holds the lease of {@code token}, within its validity by the local clock.
-   */
-  private boolean isValid(String token) {
-    Long until = held.get(token);
-    return until != null && until - clock.nanoTime() > 0;
-  }
-
-  /** Drops the leases whose validity ended by the local clock without a release (lost). */
-  private void forgetExpired() {
-    long now = clock.nanoTime();
-    held.values().removeIf(until -> until - now <= 0);
-  }
-
-  /** How many leases the held-lease table has; for tests. */
+  /** How many leases {@link RedlockLeases} holds; for tests. */
   int heldLeases() {
     return held.size();
   }
