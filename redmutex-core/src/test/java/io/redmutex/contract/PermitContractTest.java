@@ -213,38 +213,24 @@ public abstract class PermitContractTest {
    */
   @Test
   void semaphore_twoBusyClients_noThreadIsStarved() throws Exception {
-    int threadsPerClient = 8;
+    DistributedSemaphore[] clients = {client().semaphore(name, 4), client().semaphore(name, 4)};
     long total = 30_000;
     AtomicLong acquisitions = new AtomicLong();
-    long[] longestGap = new long[2 * threadsPerClient];
-    List<Future<?>> loops = new ArrayList<>();
-    ExecutorService threads = Executors.newFixedThreadPool(longestGap.length);
-    try {
-      for (int c = 0; c < 2; c++) {
-        DistributedSemaphore semaphore = client().semaphore(name, 4);
-        for (int t = 0; t < threadsPerClient; t++) {
-          int thread = c * threadsPerClient + t;
-          loops.add(
-              threads.submit(
-                  () -> {
-                    long last = 0;
-                    while (acquisitions.get() < total) {
-                      try (Lease permit = semaphore.acquire(scaled(Duration.ofSeconds(60)))) {
-                        long now = acquisitions.incrementAndGet();
-                        longestGap[thread] = Math.max(longestGap[thread], now - last);
-                        last = now;
-                      }
-                    }
-                    return null;
-                  }));
-        }
-      }
-      for (Future<?> loop : loops) {
-        loop.get(); // a LockTimeoutException (a thread starved for a minute) fails here
-      }
-    } finally {
-      threads.shutdownNow();
-    }
+    long[] longestGap = new long[16];
+    // Eight threads per client; a LockTimeoutException (a thread starved for a minute) fails here.
+    runThreads(
+        longestGap.length,
+        thread -> {
+          long last = 0;
+          while (acquisitions.get() < total) {
+            DistributedSemaphore semaphore = clients[thread % 2];
+            try (Lease permit = semaphore.acquire(scaled(Duration.ofSeconds(60)))) {
+              long now = acquisitions.incrementAndGet();
+              longestGap[thread] = Math.max(longestGap[thread], now - last);
+              last = now;
+            }
+          }
+        });
     // Fair turns would give each thread one acquisition in 16 (gaps of 95-125 were measured). A
     // starved thread misses tens of thousands.
     assertThat(Arrays.stream(longestGap).max().orElseThrow())
@@ -424,36 +410,25 @@ public abstract class PermitContractTest {
     // sleep until a lease or a waiting writer's intent ends (60 s or more), past the 20 s it may
     // wait here. So does a whole client whose wake-up went to a waiter that cannot use it (a
     // reader behind a writer's intent) while the writer that could sat parked.
-    int threadsPerClient = 8;
+    DistributedReadWriteLock[] clients = new DistributedReadWriteLock[2];
+    for (int c = 0; c < 2; c++) {
+      clients[c] = client(b -> b.leaseTime(Duration.ofSeconds(60))).readWriteLock(name);
+    }
     long total = 5_000;
     AtomicLong acquisitions = new AtomicLong();
-    List<Future<?>> loops = new ArrayList<>();
-    ExecutorService threads = Executors.newFixedThreadPool(2 * threadsPerClient);
-    try {
-      for (int c = 0; c < 2; c++) {
-        DistributedReadWriteLock lock =
-            client(b -> b.leaseTime(Duration.ofSeconds(60))).readWriteLock(name);
-        for (int t = 0; t < threadsPerClient; t++) {
-          loops.add(
-              threads.submit(
-                  () -> {
-                    while (acquisitions.get() < total) {
-                      boolean write = ThreadLocalRandom.current().nextInt(10) == 0;
-                      Duration wait = scaled(Duration.ofSeconds(20));
-                      try (Lease lease = (write ? lock.write() : lock.read()).acquire(wait)) {
-                        acquisitions.incrementAndGet();
-                      }
-                    }
-                    return null;
-                  }));
-        }
-      }
-      for (Future<?> loop : loops) {
-        loop.get(); // a LockTimeoutException (a waiter left asleep) fails here
-      }
-    } finally {
-      threads.shutdownNow();
-    }
+    // Eight threads per client; a LockTimeoutException (a waiter left asleep) fails here.
+    runThreads(
+        16,
+        thread -> {
+          while (acquisitions.get() < total) {
+            DistributedReadWriteLock lock = clients[thread % 2];
+            boolean write = ThreadLocalRandom.current().nextInt(10) == 0;
+            Duration wait = scaled(Duration.ofSeconds(20));
+            try (Lease lease = (write ? lock.write() : lock.read()).acquire(wait)) {
+              acquisitions.incrementAndGet();
+            }
+          }
+        });
   }
 
   @Test
