@@ -33,12 +33,17 @@ public final class Internals {
   @SuppressWarnings("exports")
   public static RedMutex tappedClient(
       RedMutex.Builder builder, AtomicReference<CountingDriver> driver) {
-    return builder
-        .driverDecorator(
-            real -> {
-              driver.set(new CountingDriver(real, new CountingDriver.Calls()));
-              return driver.get();
-            })
-        .build();
+    return tapScripts(builder, driver).build();
+  }
+
+  /** As {@link #tappedClient}, for a builder built elsewhere. */
+  @SuppressWarnings("exports")
+  public static RedMutex.Builder tapScripts(
+      RedMutex.Builder builder, AtomicReference<CountingDriver> driver) {
+    return builder.driverDecorator(
+        real -> {
+          driver.set(new CountingDriver(real, new CountingDriver.Calls()));
+          return driver.get();
+        });
   }
 }

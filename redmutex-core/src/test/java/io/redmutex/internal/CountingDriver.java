@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -35,6 +36,10 @@ public final class CountingDriver extends ForwardingDriver {
   private final Calls calls;
   private final Map<String, UnaryOperator<CompletableFuture<Object>>> taps =
       new ConcurrentHashMap<>();
+  private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+
+  /** Sends after the first {@code passed} wait for {@code gate}. */
+  private record Hold(AtomicLong passed, CompletableFuture<?> gate) {}
 
   public CountingDriver(LockDriver real, Calls calls) {
     super(real);
@@ -55,6 +60,23 @@ public final class CountingDriver extends ForwardingDriver {
     taps.put(operation, tap);
   }
 
+  /**
+   * From now on, sends {@code operation}'s commands, after the next {@code passed} of them, only
+   * once {@code gate} completes (then in the thread that completes it): as if the thread that
+   * decided to send had stalled before sending. Counted when asked for, tapped as usual.
+   */
+  public void holdSends(String operation, int passed, CompletableFuture<?> gate) {
+    holds.put(operation, new Hold(new AtomicLong(passed), gate));
+  }
+
+  private <T> CompletableFuture<T> counted(String operation, Supplier<CompletableFuture<T>> send) {
+    Hold hold = holds.get(operation);
+    if (hold == null || hold.passed().getAndDecrement() > 0) {
+      return counted(operation, send.get());
+    }
+    return counted(operation, hold.gate().thenCompose(open -> send.get()));
+  }
+
   @SuppressWarnings("unchecked")
   private <T> CompletableFuture<T> counted(String operation, CompletableFuture<T> call) {
     calls.count(operation);
@@ -65,38 +87,39 @@ public final class CountingDriver extends ForwardingDriver {
   @Override
   public CompletableFuture<TakeResult> take(
       LockKeys keys, String token, long leaseMillis, Taker taker) {
-    return counted("take", real.take(keys, token, leaseMillis, taker));
+    return counted("take", () -> real.take(keys, token, leaseMillis, taker));
   }
 
   @Override
   public CompletableFuture<TakeResult> handOff(
       LockKeys keys, String from, long lastFencingToken, String to, long leaseMillis, Taker taker) {
-    return counted("handOff", real.handOff(keys, from, lastFencingToken, to, leaseMillis, taker));
+    return counted(
+        "handOff", () -> real.handOff(keys, from, lastFencingToken, to, leaseMillis, taker));
   }
 
   @Override
   public CompletableFuture<Boolean> release(LockKeys keys, String token, long lastFencingToken) {
-    return counted("release", real.release(keys, token, lastFencingToken));
+    return counted("release", () -> real.release(keys, token, lastFencingToken));
   }
 
   @Override
   public CompletableFuture<Boolean> extend(LockKeys keys, String token, long leaseMillis) {
-    return counted("extend", real.extend(keys, token, leaseMillis));
+    return counted("extend", () -> real.extend(keys, token, leaseMillis));
   }
 
   @Override
   public CompletableFuture<Boolean> unwait(String waitersKey, String clientId) {
-    return counted("unwait", real.unwait(waitersKey, clientId));
+    return counted("unwait", () -> real.unwait(waitersKey, clientId));
   }
 
   @Override
   public CompletableFuture<List<Object>> inspect(LockKeys keys) {
-    return counted("inspect", real.inspect(keys));
+    return counted("inspect", () -> real.inspect(keys));
   }
 
   @Override
   public CompletableFuture<String> breakLock(LockKeys keys, String owner) {
-    return counted("breakLock", real.breakLock(keys, owner));
+    return counted("breakLock", () -> real.breakLock(keys, owner));
   }
 
   /** Counted by script, e.g. {@code permit_take}, {@code permit_release}. */
@@ -104,6 +127,6 @@ public final class CountingDriver extends ForwardingDriver {
   public CompletableFuture<List<Object>> permits(
       Script script, List<String> keys, List<String> args) {
     String operation = script.name().substring(0, script.name().length() - ".lua".length());
-    return counted(operation, real.permits(script, keys, args));
+    return counted(operation, () -> real.permits(script, keys, args));
   }
 }
