@@ -164,7 +164,13 @@ final class Acquisition {
     Runnable next = null;
     synchronized (this) {
       if (result.isDone()) {
-        return; // gave up meanwhile; a take in doubt was released then
+        // Gave up meanwhile; a take in doubt was released then. But that release may have reached
+        // Redis first (a thread stalled before sending, a command re-sent), and a take with no
+        // answer may have taken: release again, behind it.
+        if (error != null) {
+          engine.handOff().releaseQuietly(keys, token, 0);
+        }
+        return;
       }
       if (error != null) {
         if (Failures.unwrap(error) instanceof LockException reported) {

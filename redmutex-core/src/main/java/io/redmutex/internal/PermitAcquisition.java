@@ -117,6 +117,14 @@ final class PermitAcquisition implements WakeUps.Waiter {
     Runnable next = null;
     synchronized (this) {
       if (result.isDone()) {
+        // The acquire ended while this take was on its way, and what the ending sent may have
+        // reached Redis first (a thread stalled before sending, a command re-sent): send it again,
+        // behind this take. A take with no answer may have taken; a writer's busy take has left
+        // its intent again.
+        if (error != null) {
+          engine.releaseQuietly(side, member);
+        }
+        engine.withdrawQuietly(side, member);
         return;
       }
       if (error != null) {

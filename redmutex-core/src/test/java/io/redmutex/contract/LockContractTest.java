@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.redmutex.DistributedLock;
 import io.redmutex.Internals;
 import io.redmutex.Lease;
@@ -781,6 +782,48 @@ public abstract class LockContractTest {
     assertThat(lease.isHeld()).isTrue();
     assertThat(thread.get()).doesNotContain("lettuce");
     lease.release();
+  }
+
+  /**
+   * A take on its way when the acquire ends is released then; if it reaches Redis only after that
+   * release (a thread stalled before sending, a command re-sent) and its answer is lost, the lock
+   * it took is released once that answer fails, not held by nobody for a lease time.
+   */
+  @Test
+  void takeThatLandsAfterItsRelease_andIsNotAnswered_isReleasedAgain() {
+    AtomicReference<CountingDriver> driver = new AtomicReference<>();
+    RedMutex taker = client(o -> Internals.tapScripts(o, driver));
+    // Once taken and released, so that Redis knows the scripts: no NOSCRIPT resend reorders.
+    taker.acquire(name, Duration.ZERO).release();
+    CompletableFuture<Void> released = new CompletableFuture<>();
+    AtomicInteger takesAnswered = new AtomicInteger();
+    driver.get().holdSends("take", 0, released);
+    driver
+        .get()
+        .tap(
+            "take",
+            reply ->
+                reply
+                    .whenComplete((r, e) -> takesAnswered.incrementAndGet())
+                    .thenCompose(
+                        r ->
+                            CompletableFuture.failedFuture(
+                                new RedisCommandTimeoutException("answer lost by the test"))));
+    driver
+        .get()
+        .tap(
+            "release",
+            reply -> {
+              released.complete(null);
+              return reply;
+            });
+
+    CompletableFuture<Lease> taking = taker.acquireAsync(name, Duration.ofMinutes(1));
+    await().until(() -> driver.get().calls().of("take") == 2); // held back
+    taking.cancel(true);
+    await().until(() -> takesAnswered.get() == 1); // it took the lock, after the release
+
+    await().until(() -> !client().inspect(name).held());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.cluster.SlotHash;
 import io.redmutex.DistributedLock;
 import io.redmutex.DistributedReadWriteLock;
@@ -33,6 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -352,6 +354,49 @@ public abstract class PermitContractTest {
     assertThat(semaphore.availablePermits()).isOne();
   }
 
+  /**
+   * A take on its way when the acquire ends is given back then; if it reaches Redis only after that
+   * give-back (a thread stalled before sending, a command re-sent) and its answer is lost, the
+   * permit it took is given back once that answer fails, not held by nobody for a lease time.
+   */
+  @Test
+  void semaphore_takeThatLandsAfterItsGiveBack_andIsNotAnswered_isGivenBackAgain() {
+    AtomicReference<CountingDriver> driver = new AtomicReference<>();
+    DistributedSemaphore semaphore =
+        client(o -> Internals.tapScripts(o, driver)).semaphore(name, 1);
+    // Once taken and given back, so that Redis knows the scripts: no NOSCRIPT resend reorders.
+    semaphore.acquire(Duration.ZERO).release();
+    CompletableFuture<Void> givenBack = new CompletableFuture<>();
+    AtomicInteger takesAnswered = new AtomicInteger();
+    driver.get().holdSends("permit_take", 0, givenBack);
+    driver
+        .get()
+        .tap(
+            "permit_take",
+            reply ->
+                reply
+                    .whenComplete((r, e) -> takesAnswered.incrementAndGet())
+                    .thenCompose(
+                        r ->
+                            CompletableFuture.failedFuture(
+                                new RedisCommandTimeoutException("answer lost by the test"))));
+    driver
+        .get()
+        .tap(
+            "permit_release",
+            reply -> {
+              givenBack.complete(null);
+              return reply;
+            });
+
+    CompletableFuture<Lease> taking = semaphore.acquireAsync(Duration.ofMinutes(1));
+    await().until(() -> driver.get().calls().of("permit_take") == 2); // held back
+    taking.cancel(true);
+    await().until(() -> takesAnswered.get() == 1); // it took the permit, after the give-back
+
+    await().until(() -> semaphore.availablePermits() == 1);
+  }
+
   // ---- read-write lock ----
 
   @Test
@@ -457,6 +502,49 @@ public abstract class PermitContractTest {
     DistributedReadWriteLock b = client().readWriteLock(name);
     assertThatThrownBy(() -> b.write().acquire(Duration.ofMillis(200)))
         .isInstanceOf(LockTimeoutException.class);
+
+    await().until(() -> inspector().inspectReadWriteLock(name).writerWaiting().isEmpty());
+    Optional<Lease> second = b.read().tryAcquire();
+    assertThat(second).isPresent();
+    second.get().release();
+    reading.release();
+  }
+
+  /**
+   * A writer's try still on its way when its wait ends (here its send is held back until the
+   * give-up's withdraw has gone, as a stalled thread or a re-sent command would do) leaves the
+   * writer's intent again behind the withdraw; its late answer must take it back, or new readers
+   * wait out the intent's bound (the lease time and more) for a writer that is gone.
+   */
+  @Test
+  void readWrite_writerWhoseTryLandsAfterItGaveUp_stillLetsReadersIn() {
+    Lease reading = client().readWriteLock(name).read().acquire(Duration.ZERO);
+    AtomicReference<CountingDriver> driver = new AtomicReference<>();
+    DistributedReadWriteLock b = client(o -> Internals.tapScripts(o, driver)).readWriteLock(name);
+    // Once refused, so that Redis knows the scripts: no NOSCRIPT resend reorders what follows.
+    assertThat(b.write().tryAcquire()).isEmpty();
+    await().until(() -> driver.get().calls().of("write_withdraw") == 1); // sent after the refusal
+    long triesBefore = driver.get().calls().of("write_take");
+    CompletableFuture<Void> withdrawSent = new CompletableFuture<>();
+    AtomicInteger takesAnswered = new AtomicInteger();
+    driver.get().holdSends("write_take", 1, withdrawSent);
+    driver
+        .get()
+        .tap("write_take", reply -> reply.whenComplete((r, e) -> takesAnswered.incrementAndGet()));
+    driver
+        .get()
+        .tap(
+            "write_withdraw",
+            reply -> {
+              withdrawSent.complete(null);
+              return reply;
+            });
+
+    CompletableFuture<Lease> writing = b.write().acquireAsync(Duration.ofMinutes(1));
+    // The first try finds the reader; the second (once subscribed) is held back.
+    await().until(() -> driver.get().calls().of("write_take") >= triesBefore + 2);
+    writing.cancel(true);
+    await().until(() -> takesAnswered.get() == 2);
 
     await().until(() -> inspector().inspectReadWriteLock(name).writerWaiting().isEmpty());
     Optional<Lease> second = b.read().tryAcquire();
