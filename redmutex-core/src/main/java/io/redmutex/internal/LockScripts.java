@@ -153,6 +153,11 @@ final class LockScripts {
   private <T> CompletableFuture<T> eval(
       Script script, ScriptOutputType type, String[] keys, String... args) {
     RedisScriptingAsyncCommands<String, String> on = commands.get();
+    if (script.whole()) {
+      return on.<T>eval(script.body(), type, keys, args)
+          .toCompletableFuture()
+          .exceptionallyCompose(error -> CompletableFuture.failedFuture(Failures.unwrap(error)));
+    }
     return on.<T>evalsha(script.sha(), type, keys, args)
         .toCompletableFuture()
         .handle(

@@ -30,6 +30,7 @@ final class PermitAcquisition implements WakeUps.Waiter {
   private final CompletableFuture<PermitLease> result = new CompletableFuture<>();
 
   // All guarded by this.
+  private boolean ended; // decided before the result is completed, see failWith
   private WakeUps.Channel channel;
   private boolean parked;
   private ScheduledFuture<?> retryTimer;
@@ -79,7 +80,7 @@ final class PermitAcquisition implements WakeUps.Waiter {
   private void attempt() {
     long seen;
     synchronized (this) {
-      if (result.isDone()) {
+      if (ended) {
         return;
       }
       parked = false;
@@ -97,26 +98,32 @@ final class PermitAcquisition implements WakeUps.Waiter {
       PermitLease lease =
           new PermitLease(engine, side, member, answer.value(), leaseMillis, sentAt);
       lease.startRenewal(); // before the caller can see it, so that close() finds it
-      if (result.complete(lease)) {
-        WakeUps.Channel joined;
-        synchronized (this) {
+      WakeUps.Channel joined = null;
+      boolean late;
+      synchronized (this) {
+        late = ended;
+        if (!late) {
+          ended = true;
           takeInDoubt = false;
           joined = channel;
           cleanUp();
         }
-        if (joined != null && answer.free() > 0) {
-          // More can get in: pass the release on to the next waiter here.
-          engine.wakeUps().announceLocally(side.keys().channel());
-        }
-      } else {
+      }
+      if (late) {
         lease.abandon(); // the caller gave up meanwhile
         engine.releaseQuietly(side, member);
+        return;
+      }
+      result.complete(lease);
+      if (joined != null && answer.free() > 0) {
+        // More can get in: pass the release on to the next waiter here.
+        engine.wakeUps().announceLocally(side.keys().channel());
       }
       return;
     }
     Runnable next = null;
     synchronized (this) {
-      if (result.isDone()) {
+      if (ended) {
         // The acquire ended while this take was on its way, and what the ending sent may have
         // reached Redis first (a thread stalled before sending, a command re-sent): send it again,
         // behind this take. A take with no answer may have taken; a writer's busy take has left
@@ -199,7 +206,7 @@ final class PermitAcquisition implements WakeUps.Waiter {
   @Override
   public boolean wake() {
     synchronized (this) {
-      if (!parked || result.isDone()) {
+      if (!parked || ended) {
         return false;
       }
       parked = false;
@@ -210,7 +217,7 @@ final class PermitAcquisition implements WakeUps.Waiter {
 
   private void onRetryTimer() {
     synchronized (this) {
-      if (!parked || result.isDone()) {
+      if (!parked || ended) {
         return;
       }
       parked = false;
@@ -222,7 +229,7 @@ final class PermitAcquisition implements WakeUps.Waiter {
   /** Ends the acquire at its deadline, unless it already ended. */
   void expire() {
     synchronized (this) {
-      if (!result.isDone()) {
+      if (!ended) {
         fail(failuresInARow > 0 ? unavailable() : timedOut());
       }
     }
@@ -241,10 +248,13 @@ final class PermitAcquisition implements WakeUps.Waiter {
   }
 
   // Called with this held.
+  // What the ending sends goes before the caller can see the end: a thread whose write was refused
+  // and that reads next must not find its own writer's intent still there.
   private void failWith(RuntimeException e) {
-    if (!result.completeExceptionally(e)) {
+    if (ended) {
       return;
     }
+    ended = true;
     cleanUp();
     if (takeInDoubt) {
       engine.releaseQuietly(side, member);
@@ -252,6 +262,7 @@ final class PermitAcquisition implements WakeUps.Waiter {
     if (busyOnce || takeInDoubt) {
       engine.withdrawQuietly(side, member);
     }
+    result.completeExceptionally(e);
   }
 
   // Called with this held.

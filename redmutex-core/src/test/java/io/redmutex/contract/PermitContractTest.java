@@ -510,6 +510,20 @@ public abstract class PermitContractTest {
     reading.release();
   }
 
+  /** The thread whose write was refused reads at once: its own writer's intent is gone. */
+  @Test
+  void readWrite_writeRefused_thenReadInTheSameThread_isNotHeldBackByItsOwnIntent() {
+    Lease reading = client().readWriteLock(name).read().acquire(Duration.ZERO);
+    DistributedReadWriteLock b = client().readWriteLock(name);
+    for (int i = 0; i < 300; i++) {
+      assertThat(b.write().tryAcquire()).isEmpty();
+      Optional<Lease> read = b.read().tryAcquire();
+      assertThat(read).as("read after refused write #%d", i).isPresent();
+      read.get().release();
+    }
+    reading.release();
+  }
+
   /**
    * A writer's try still on its way when its wait ends (here its send is held back until the
    * give-up's withdraw has gone, as a stalled thread or a re-sent command would do) leaves the
@@ -523,7 +537,7 @@ public abstract class PermitContractTest {
     DistributedReadWriteLock b = client(o -> Internals.tapScripts(o, driver)).readWriteLock(name);
     // Once refused, so that Redis knows the scripts: no NOSCRIPT resend reorders what follows.
     assertThat(b.write().tryAcquire()).isEmpty();
-    await().until(() -> driver.get().calls().of("write_withdraw") == 1); // sent after the refusal
+    await().until(() -> driver.get().calls().of("write_withdraw") == 1); // its withdraw is sent
     long triesBefore = driver.get().calls().of("write_take");
     CompletableFuture<Void> withdrawSent = new CompletableFuture<>();
     AtomicInteger takesAnswered = new AtomicInteger();
