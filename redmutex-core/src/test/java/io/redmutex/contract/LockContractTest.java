@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.lettuce.core.RedisCommandTimeoutException;
 import io.redmutex.DistributedLock;
 import io.redmutex.Internals;
 import io.redmutex.Lease;
@@ -795,28 +794,9 @@ public abstract class LockContractTest {
     RedMutex taker = client(o -> Internals.tapScripts(o, driver));
     // Once taken and released, so that Redis knows the scripts: no NOSCRIPT resend reorders.
     taker.acquire(name, Duration.ZERO).release();
-    CompletableFuture<Void> released = new CompletableFuture<>();
     AtomicInteger takesAnswered = new AtomicInteger();
-    driver.get().holdSends("take", 0, released);
-    driver
-        .get()
-        .tap(
-            "take",
-            reply ->
-                reply
-                    .whenComplete((r, e) -> takesAnswered.incrementAndGet())
-                    .thenCompose(
-                        r ->
-                            CompletableFuture.failedFuture(
-                                new RedisCommandTimeoutException("answer lost by the test"))));
-    driver
-        .get()
-        .tap(
-            "release",
-            reply -> {
-              released.complete(null);
-              return reply;
-            });
+    driver.get().holdSendsUntil("take", 0, "release");
+    driver.get().countAnswers("take", takesAnswered, true);
 
     CompletableFuture<Lease> taking = taker.acquireAsync(name, Duration.ofMinutes(1));
     await().until(() -> driver.get().calls().of("take") == 2); // held back

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.cluster.SlotHash;
 import io.redmutex.DistributedLock;
 import io.redmutex.DistributedReadWriteLock;
@@ -366,28 +365,9 @@ public abstract class PermitContractTest {
         client(o -> Internals.tapScripts(o, driver)).semaphore(name, 1);
     // Once taken and given back, so that Redis knows the scripts: no NOSCRIPT resend reorders.
     semaphore.acquire(Duration.ZERO).release();
-    CompletableFuture<Void> givenBack = new CompletableFuture<>();
     AtomicInteger takesAnswered = new AtomicInteger();
-    driver.get().holdSends("permit_take", 0, givenBack);
-    driver
-        .get()
-        .tap(
-            "permit_take",
-            reply ->
-                reply
-                    .whenComplete((r, e) -> takesAnswered.incrementAndGet())
-                    .thenCompose(
-                        r ->
-                            CompletableFuture.failedFuture(
-                                new RedisCommandTimeoutException("answer lost by the test"))));
-    driver
-        .get()
-        .tap(
-            "permit_release",
-            reply -> {
-              givenBack.complete(null);
-              return reply;
-            });
+    driver.get().holdSendsUntil("permit_take", 0, "permit_release");
+    driver.get().countAnswers("permit_take", takesAnswered, true);
 
     CompletableFuture<Lease> taking = semaphore.acquireAsync(Duration.ofMinutes(1));
     await().until(() -> driver.get().calls().of("permit_take") == 2); // held back
@@ -539,20 +519,9 @@ public abstract class PermitContractTest {
     assertThat(b.write().tryAcquire()).isEmpty();
     await().until(() -> driver.get().calls().of("write_withdraw") == 1); // its withdraw is sent
     long triesBefore = driver.get().calls().of("write_take");
-    CompletableFuture<Void> withdrawSent = new CompletableFuture<>();
     AtomicInteger takesAnswered = new AtomicInteger();
-    driver.get().holdSends("write_take", 1, withdrawSent);
-    driver
-        .get()
-        .tap("write_take", reply -> reply.whenComplete((r, e) -> takesAnswered.incrementAndGet()));
-    driver
-        .get()
-        .tap(
-            "write_withdraw",
-            reply -> {
-              withdrawSent.complete(null);
-              return reply;
-            });
+    driver.get().holdSendsUntil("write_take", 1, "write_withdraw");
+    driver.get().countAnswers("write_take", takesAnswered, false);
 
     CompletableFuture<Lease> writing = b.write().acquireAsync(Duration.ofMinutes(1));
     // The first try finds the reader; the second (once subscribed) is held back.

@@ -1,9 +1,11 @@
 package io.redmutex.internal;
 
+import io.lettuce.core.RedisCommandTimeoutException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -61,12 +63,39 @@ public final class CountingDriver extends ForwardingDriver {
   }
 
   /**
-   * From now on, sends {@code operation}'s commands, after the next {@code passed} of them, only
-   * once {@code gate} completes (then in the thread that completes it): as if the thread that
-   * decided to send had stalled before sending. Counted when asked for, tapped as usual.
+   * From now on, sends {@code held}'s commands, after the next {@code passed} of them, only once
+   * this client has sent a {@code until} command (then right behind it): as if the thread that
+   * decided to send had stalled before sending. Counted when asked for, tapped as usual; taps
+   * {@code until}.
    */
-  public void holdSends(String operation, int passed, CompletableFuture<?> gate) {
-    holds.put(operation, new Hold(new AtomicLong(passed), gate));
+  public void holdSendsUntil(String held, int passed, String until) {
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    holds.put(held, new Hold(new AtomicLong(passed), sent));
+    tap(
+        until,
+        reply -> {
+          sent.complete(null);
+          return reply;
+        });
+  }
+
+  /**
+   * From now on, counts {@code operation}'s answers in {@code answered}; if {@code lost}, the
+   * engine then sees each fail as an answer lost on the way (the command still ran).
+   */
+  public void countAnswers(String operation, AtomicInteger answered, boolean lost) {
+    tap(
+        operation,
+        reply -> {
+          CompletableFuture<Object> counted =
+              reply.whenComplete((value, error) -> answered.incrementAndGet());
+          return lost
+              ? counted.thenCompose(
+                  value ->
+                      CompletableFuture.failedFuture(
+                          new RedisCommandTimeoutException("answer lost by the test")))
+              : counted;
+        });
   }
 
   private <T> CompletableFuture<T> counted(String operation, Supplier<CompletableFuture<T>> send) {
