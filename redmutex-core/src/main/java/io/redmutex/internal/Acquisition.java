@@ -266,18 +266,15 @@ final class Acquisition {
   }
 
   /** Completes the acquisition with {@code lease}; false if it ended meanwhile. */
-  // Under this lock, as fail(): one of them ends the acquire. The listener is told before the
-  // caller can see the lease, so that its "released" cannot come before this "acquired".
   private boolean deliver(DefaultLease lease) {
+    if (!result.complete(lease)) {
+      return false;
+    }
     synchronized (this) {
-      if (result.isDone()) {
-        return false;
-      }
       takeInDoubt = false;
       cleanUp();
-      engine.acquired(lease, deadline.elapsed());
-      result.complete(lease);
     }
+    engine.acquired(lease, deadline.elapsed());
     return true;
   }
 
@@ -377,10 +374,8 @@ final class Acquisition {
   }
 
   // Called with this held.
-  // What the ending sends and tells goes before the caller can see the end: the caller's next
-  // event (a release of another lease) must not be told before this failure.
   private void fail(LockException e) {
-    if (result.isDone()) {
+    if (!result.completeExceptionally(e)) {
       return;
     }
     cleanUp();
@@ -390,7 +385,6 @@ final class Acquisition {
       engine.handOff().releaseQuietly(keys, token, 0);
     }
     engine.acquireFailed(keys.name(), deadline.elapsed(), e);
-    result.completeExceptionally(e);
   }
 
   // Called with this held.
