@@ -157,6 +157,11 @@ public final class LockEngine implements AutoCloseable {
     return wakeUps.parked(LockKeys.of(settings.keyPrefix(), name).channel());
   }
 
+  /** The acquires in progress; for tests that watch an outcome as its caller sees it. */
+  Set<Acquisition> pending() {
+    return pending;
+  }
+
   /** Reading and breaking locks, for operators. */
   public Inspection inspection() {
     return inspection;

@@ -60,6 +60,11 @@ final class FakeRedis {
     return values.get(key);
   }
 
+  /** The ids of the clients that the waiters set of lock key {@code key} holds. */
+  synchronized Set<String> waiting(String key) {
+    return Set.copyOf(waiters.getOrDefault(key, Set.of()));
+  }
+
   /** Deletes a key behind every client's back, as an operator or an expiry would. */
   synchronized void delete(String key) {
     values.remove(key);
@@ -96,7 +101,35 @@ final class FakeRedis {
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     private final List<CompletableFuture<?>> heldReplies = new ArrayList<>();
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+    private final Set<String> lostAnswers = ConcurrentHashMap.newKeySet();
+    private final Map<String, SendHold> sendHolds = new ConcurrentHashMap<>();
     private volatile Consumer<String> wakeUps = c -> {};
+
+    /** Sends of one operation after the first {@code passed}, run only behind an {@code until}. */
+    private final class SendHold {
+      final String until;
+      final AtomicLong passed;
+      final List<Runnable> waiting = new ArrayList<>();
+
+      SendHold(String until, long passed) {
+        this.until = until;
+        this.passed = new AtomicLong(passed);
+      }
+    }
+
+    /**
+     * From now on, {@code held}'s commands after the next {@code passed} of them reach the server
+     * only once this client sent an {@code until} command, right behind it and on its thread (their
+     * replies too): as a sender that stalled before sending, or a command re-sent.
+     */
+    void holdSendsUntil(String held, long passed, String until) {
+      sendHolds.put(held, new SendHold(until, passed));
+    }
+
+    /** From now on, {@code operation}'s commands run, but their answers are lost on the way. */
+    void loseAnswers(String operation) {
+      lostAnswers.add(operation);
+    }
 
     long calls(String operation) {
       AtomicLong n = calls.get(operation);
@@ -123,7 +156,44 @@ final class FakeRedis {
 
     private <T> CompletableFuture<T> answer(String operation, java.util.function.Supplier<T> op) {
       calls.computeIfAbsent(operation, o -> new AtomicLong()).incrementAndGet();
+      SendHold hold = sendHolds.get(operation);
+      if (hold != null && hold.passed.getAndDecrement() <= 0) {
+        CompletableFuture<T> later = new CompletableFuture<>();
+        synchronized (hold) {
+          hold.waiting.add(() -> reply(operation, op).whenComplete(forward(later)));
+        }
+        return later;
+      }
+      CompletableFuture<T> reply = reply(operation, op);
+      for (SendHold behind : sendHolds.values()) {
+        if (behind.until.equals(operation)) {
+          List<Runnable> now;
+          synchronized (behind) {
+            now = new ArrayList<>(behind.waiting);
+            behind.waiting.clear();
+          }
+          now.forEach(Runnable::run);
+        }
+      }
+      return reply;
+    }
+
+    private <T> java.util.function.BiConsumer<T, Throwable> forward(CompletableFuture<T> to) {
+      return (value, error) -> {
+        if (error != null) {
+          to.completeExceptionally(error);
+        } else {
+          to.complete(value);
+        }
+      };
+    }
+
+    private <T> CompletableFuture<T> reply(String operation, java.util.function.Supplier<T> op) {
       T value = op.get(); // the command runs on the server at once; only its reply may wait
+      if (lostAnswers.contains(operation)) {
+        return CompletableFuture.failedFuture(
+            new io.lettuce.core.RedisCommandTimeoutException("answer lost by the test"));
+      }
       if (!held.contains(operation)) {
         return CompletableFuture.completedFuture(value);
       }
