@@ -3,78 +3,197 @@ package io.redmutex.internal;
 import io.redmutex.LockException;
 import io.redmutex.LockTimeoutException;
 import io.redmutex.RedisUnavailableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One acquire, from the first take to a lease or a failure; runs on I/O and scheduler threads and
- * never blocks.
+ * One acquire of any primitive (a lock, on one Redis or by Redlock, a semaphore's permit, a
+ * read-write lock's read or write), from its first take to a lease or a failure: the one state
+ * machine every acquire moves through. What differs per primitive (the take's script, what its
+ * answer means, what gives a take back) is its {@link Takes}; everything about time, order and late
+ * answers is decided here, and only here.
  *
- * <p>The loop: take; if busy, join the lock's wake-up channel and, once subscribed, take again (so
- * a release between the first take and the subscription is not missed); then park until a release
- * is announced or the fallback timer fires (the holder's remaining TTL; at most {@link
- * #MAX_POLL_NANOS} for holders that do not announce releases), and take again. All takes of one
- * acquisition carry the same token, so a replayed or repeated take is harmless. If the acquisition
- * ends without a lease while a take's outcome is in doubt (timeout, lost connection, or it
- * succeeded after the caller gave up), the token is released, so no lock is left held by nobody.
+ * <pre>
+ *   NEW ──take──▶ TAKING ──taken──────────────────────────────▶ HELD
+ *                  │  ▲  ──busy, first──▶ SUBSCRIBING ──┐
+ *                  │  └──────────────────────────────────┘ (subscribed: take again)
+ *                  │  ▲  ──busy──▶ PARKED ──release / fallback timer──┐
+ *                  │  └───────────────────────────────────────────────┘
+ *                  │  ▲  ──failed try──▶ RETRYING ──backoff──┐
+ *                  │  └──────────────────────────────────────┘
+ *   PARKED ──claimed for a hand-off──▶ CLAIMED ──handed over──▶ HELD / ──not──▶ RETRYING
+ *   any state but HELD ──deadline, cancel, close, refusal──▶ FAILED
+ * </pre>
+ *
+ * <p><b>One lock, one order.</b> Every change of state is made under this object's lock. The
+ * effects of the change that ends the acquire are decided there and carried out after it, always in
+ * this order: the commands (the give-back of a take in doubt, a writer's withdrawal), then the
+ * listener's event, then the caller's result. So a caller never sends before its own acquire's
+ * give-back, and never has its next event told before this acquire's.
+ *
+ * <p><b>Late answers</b> (a take answered after the acquire ended) are handled in {@link #late}:
+ * taken, the lease nobody received is given back; not answered (it may have taken, after the
+ * give-back reached Redis), the give-back is sent again, behind it; busy, what a busy take leaves
+ * in Redis (the client among the waiters, a writer's intent) is taken back again.
+ *
+ * <p>All takes of one acquire carry the same owner (a lock's token, a permit's member), so a
+ * replayed or repeated take is harmless. Runs on I/O and scheduler threads and never blocks.
  */
-final class Acquisition {
+final class Acquisition<L> {
   /** Fallback poll when no release is announced: holders in other languages do not announce. */
   static final long MAX_POLL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
+  /** What an acquire is doing now; see the class's diagram. */
+  enum State {
+    NEW,
+    /** A take is on its way to Redis, unanswered. */
+    TAKING,
+    /** Answered busy once: waits for the wake-up subscription before it takes again. */
+    SUBSCRIBING,
+    /** Parked on the wake-up channel until a release, a hand-off or its fallback timer. */
+    PARKED,
+    /**
+     * About to take again: now, after a backoff, or after the yield that ends a run of hand-offs.
+     */
+    RETRYING,
+    /** Claimed by a holder of this client for a hand-off, whose outcome decides. */
+    CLAIMED,
+    HELD,
+    FAILED;
+
+    boolean ended() {
+      return this == HELD || this == FAILED;
+    }
+  }
+
+  /** A take's answer, as this state machine reads it. */
+  record Answer<L>(L lease, long retryDelayNanos, RuntimeException refusal, boolean moreFree) {
+    /** Taken; {@code moreFree}: more could be taken now (another permit, a read beside reads). */
+    static <L> Answer<L> taken(L lease, boolean moreFree) {
+      return new Answer<>(lease, 0, null, moreFree);
+    }
+
+    /** Busy; try again after {@code retryDelayNanos} without a release message. */
+    static <L> Answer<L> busy(long retryDelayNanos) {
+      return new Answer<>(null, retryDelayNanos, null, false);
+    }
+
+    /** Refused for good (e.g. a semaphore in use with another number of permits). */
+    static <L> Answer<L> refused(RuntimeException refusal) {
+      return new Answer<>(null, 0, refusal, false);
+    }
+  }
+
+  /** What one kind of acquire sends, and makes of the answers. */
+  interface Takes<L> {
+    /** What messages call it: {@code lock 'x'}, {@code semaphore 'x'}, {@code read lock 'x'}. */
+    String describe();
+
+    /** Why a busy acquire gave up, before "; gave up after waiting ...". */
+    String heldMessage();
+
+    /** Its wake-up channel. */
+    String channel();
+
+    /** Sends one take, sent at {@code sentAt} on the engine's clock. */
+    CompletableFuture<Answer<L>> take(long sentAt);
+
+    /**
+     * Before the first take, when this client already has a confirmed subscription to the channel:
+     * how long to park instead of taking (0 = take now).
+     */
+    long parkBeforeFirstTakeNanos(WakeUps.Channel subscribed);
+
+    /**
+     * Parks {@code waiter} on {@code channel}, unless a release was announced since {@code seen}.
+     */
+    boolean park(WakeUps.Channel channel, Acquisition<L> waiter, long seen);
+
+    /** Whether it goes ahead of the waiters parked before it (see {@link WakeUps.Channel}). */
+    boolean wakesFirst();
+
+    /** Gives back a take in doubt (it may have taken), without waiting. */
+    void giveBack();
+
+    /**
+     * Takes back what a busy take leaves in Redis besides the waiters entry (a writer's intent).
+     */
+    void withdraw();
+
+    /** Gives back, without waiting, a lease that no caller received. */
+    void abandon(L lease);
+
+    /** Tells the listener. */
+    void acquired(L lease, Duration waited);
+
+    /** Tells the listener. */
+    void acquireFailed(Duration waited, LockException cause);
+  }
+
   private final LockEngine engine;
-  private final LockKeys keys;
-  private final String token;
+  private final Takes<L> takes;
+  private final String owner;
   private final long leaseMillis;
   private final Deadline deadline;
-  private final CompletableFuture<DefaultLease> result = new CompletableFuture<>();
+  private final CompletableFuture<L> result = new CompletableFuture<>();
 
   // All guarded by this.
+  private State state = State.NEW;
   private WakeUps.Channel channel;
-  private boolean parked;
   private ScheduledFuture<?> retryTimer;
   private ScheduledFuture<?> deadlineTimer;
-  private boolean takeInDoubt;
-  private boolean claimed; // for a hand-off, whose outcome decides who releases our token
+  private boolean takeInDoubt; // a take was sent whose outcome is unknown
+  private boolean answeredBusy; // a busy take may have left a writer's intent
+  private boolean handOffDecides; // ended while claimed: the hand-off's outcome gives back
   private int failuresInARow;
   private Throwable lastFailure;
 
-  Acquisition(LockEngine engine, LockKeys keys, String token, long leaseMillis, Deadline deadline) {
+  Acquisition(
+      LockEngine engine, Takes<L> takes, String owner, long leaseMillis, Deadline deadline) {
     this.engine = engine;
-    this.keys = keys;
-    this.token = token;
+    this.takes = takes;
+    this.owner = owner;
     this.leaseMillis = leaseMillis;
     this.deadline = deadline;
   }
 
-  CompletableFuture<DefaultLease> result() {
+  /** Completes with the lease, or fails; only ever after the ending's commands and event. */
+  CompletableFuture<L> result() {
     return result;
   }
 
-  String name() {
-    return keys.name();
+  String describe() {
+    return takes.describe();
   }
 
   Deadline deadline() {
     return deadline;
   }
 
-  String token() {
-    return token;
+  /** What every take of this acquire carries: a lock's token, a permit's member. */
+  String owner() {
+    return owner;
   }
 
   long leaseMillis() {
     return leaseMillis;
   }
 
+  synchronized State state() {
+    return state;
+  }
+
   /**
-   * Starts. With {@code armDeadline}, a timer ends the acquisition at its deadline; without, the
-   * caller must call {@link #expire()} at the deadline (a blocking caller does, from its own timed
-   * wait, which spares the scheduler a timer per acquire).
+   * Starts. With {@code armDeadline}, a timer ends the acquire at its deadline; without, the caller
+   * must call {@link #expire()} at the deadline (a blocking caller does, from its own timed wait,
+   * which spares the scheduler a timer per acquire).
    */
   void start(boolean armDeadline) {
     synchronized (this) {
@@ -83,39 +202,33 @@ final class Acquisition {
             engine.schedule(this::expire, deadline.remainingNanos(), TimeUnit.NANOSECONDS);
       }
     }
-    if (!queueBehindLocalHolder()) {
-      attempt();
+    if (!parkBeforeFirstTake()) {
+      take(State.NEW);
     }
   }
 
   /**
-   * When waiters here are already subscribed to the lock's releases and another lease of this
-   * client holds it, parks without a take: the lock comes by hand-off, by a release message, or
-   * when the local lease is lost (which wakes a waiter here); that saves a take that would only be
-   * refused. Right after this client ended a run of hand-offs, parks for {@link
-   * WakeUps#YIELD_NANOS} at most, so that other clients' waiters get a fair chance.
+   * When this client is subscribed to the channel already and its kind says so (a lock held by
+   * another lease here: wait to be handed it; right after a run of hand-offs: the yield), parks
+   * without a take, which would only be refused.
    */
-  private boolean queueBehindLocalHolder() {
-    WakeUps.Channel subscribed = engine.wakeUps().joinIfSubscribed(keys.channel());
+  private boolean parkBeforeFirstTake() {
+    WakeUps.Channel subscribed = engine.wakeUps().joinIfSubscribed(takes.channel());
     if (subscribed == null) {
       return false;
     }
     synchronized (this) {
-      if (result.isDone()) { // cancelled already
+      if (state != State.NEW) { // ended already (cancelled, closed)
         engine.wakeUps().leave(subscribed);
         return true;
       }
       channel = subscribed; // from here on, cleanUp() leaves it
       long seen = subscribed.releases();
-      // Behind a lease of this client, wait to be handed the lock (or for its release or loss);
-      // right after this client ended a run of hand-offs, give other clients a head start.
-      long yielding = subscribed.yieldingNanos();
-      long wait =
-          engine.heldHere(keys.key()) ? TimeUnit.MILLISECONDS.toNanos(leaseMillis) : yielding;
-      if (wait == 0 || !subscribed.park(this, seen)) {
+      long wait = takes.parkBeforeFirstTakeNanos(subscribed);
+      if (wait <= 0 || !takes.park(subscribed, this, seen)) {
         return false; // take now
       }
-      parked = true;
+      state = State.PARKED;
       retryTimer =
           engine.schedule(
               this::onRetryTimer, Math.min(wait, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
@@ -123,271 +236,307 @@ final class Acquisition {
     }
   }
 
-  private void attempt() {
+  /** Sends a take, if this acquire is still in state {@code from} (else another path went on). */
+  private void take(State from) {
     long seen;
     synchronized (this) {
-      if (result.isDone()) {
+      if (state != from) {
         return;
       }
-      parked = false;
+      state = State.TAKING;
       cancelRetryTimer();
       seen = channel == null ? -1 : channel.releases();
       takeInDoubt = true;
     }
     long sentAt = engine.clock().nanoTime();
-    Failures.call(() -> engine.driver().take(keys, token, leaseMillis, engine.taker()))
-        .whenComplete((answer, error) -> onAnswer(answer, error, seen, sentAt, 0));
+    Failures.call(() -> takes.take(sentAt))
+        .whenComplete((answer, error) -> onAnswer(answer, error, seen));
   }
 
-  /**
-   * @param handOffsInARow for a scripted hand-off: the run of hand-offs in this client it continues
-   */
-  private void onAnswer(
-      TakeResult answer, Throwable error, long seen, long sentAt, int handOffsInARow) {
-    if (error == null && answer.acquired()) {
-      HeldKey key =
-          new HeldKey(
-              engine,
-              keys,
-              token,
-              answer.fencingToken(),
-              answer.clockFenced(),
-              leaseMillis,
-              sentAt,
-              handOffsInARow);
-      key.startRenewal(); // before the caller can see the lease, so that close() finds it
-      if (!deliver(key.firstLease())) {
-        engine.handOff().abandon(key.firstLease()); // the caller gave up meanwhile
+  private void onAnswer(Answer<L> answer, Throwable error, long seen) {
+    List<Runnable> effects = new ArrayList<>();
+    synchronized (this) {
+      if (state.ended()) {
+        late(answer, error, effects);
+      } else if (error != null) {
+        failedTry(error, effects);
+      } else if (answer.lease() != null) {
+        deliver(answer.lease(), answer.moreFree(), null, effects);
+      } else if (answer.refusal() != null) {
+        takeInDoubt = false;
+        end(answer.refusal(), effects);
+      } else {
+        busy(answer.retryDelayNanos(), seen, effects);
       }
+    }
+    effects.forEach(Runnable::run);
+  }
+
+  // ---- transitions; each called with this held, each adds its effects, run after the lock ----
+
+  /**
+   * A take answered after the acquire ended. What the ending sent may have reached Redis before the
+   * take (a thread stalled before sending, a command re-sent): send it again, behind the take.
+   */
+  private void late(Answer<L> answer, Throwable error, List<Runnable> effects) {
+    if (error != null) {
+      effects.add(takes::giveBack); // no answer: it may have taken
+      effects.add(takes::withdraw);
+    } else if (answer.lease() != null) {
+      L lease = answer.lease();
+      effects.add(() -> takes.abandon(lease)); // taken: nobody received it
+    } else if (answer.refusal() == null) {
+      // Busy: Redis entered this client among the waiters again, and a writer's intent again.
+      String waitedOn = takes.channel();
+      effects.add(() -> engine.wakeUps().unwaitUnlessWaiting(waitedOn));
+      effects.add(takes::withdraw);
+    }
+  }
+
+  private void failedTry(Throwable error, List<Runnable> effects) {
+    if (Failures.unwrap(error) instanceof LockException reported) {
+      end(reported, effects); // e.g. too few replicas acknowledged (given back once more)
       return;
     }
-    Runnable next = null;
-    synchronized (this) {
-      if (result.isDone()) {
-        // Gave up meanwhile; a take in doubt was released then. But that release may have reached
-        // Redis first (a thread stalled before sending, a command re-sent), and a take with no
-        // answer may have taken: release again, behind it.
-        if (error != null) {
-          engine.handOff().releaseQuietly(keys, token, 0);
-        }
-        return;
-      }
-      if (error != null) {
-        if (Failures.unwrap(error) instanceof LockException reported) {
-          fail(reported); // e.g. not enough replicas acknowledged: the driver gave it back
-          return;
-        }
-        if (!Failures.isTransient(error)) {
-          fail(
-              new LockException(
-                  "cannot acquire lock '"
-                      + keys.name()
-                      + "': Redis answered "
-                      + Failures.rootMessage(error),
-                  Failures.unwrap(error)));
-          return;
-        }
-        failuresInARow++;
-        lastFailure = error;
-        if (deadline.hasExpired()) {
-          fail(unavailable());
-          return;
-        }
-        long backoff =
-            Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(failuresInARow, 6));
-        retryTimer =
-            engine.schedule(
-                this::attempt, Math.min(backoff, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
-        return;
-      }
-      takeInDoubt = false;
-      failuresInARow = 0;
-      if (deadline.hasExpired()) {
-        fail(timedOut());
-        return;
-      }
-      if (channel == null) {
-        channel = engine.wakeUps().join(keys.channel());
-        WakeUps.Channel joined = channel;
-        // Take again once subscribed (or once subscribing failed: timed retries still work).
-        next = () -> joined.subscribed().whenComplete((ok, subscribeError) -> attempt());
-      } else if (!channel.park(this, seen)) {
-        next = this::attempt; // a release was announced while our take was in flight
-      } else {
-        parked = true;
-        retryTimer =
-            engine.schedule(
-                this::onRetryTimer,
-                fallbackDelayNanos(answer, deadline.remainingNanos()),
-                TimeUnit.NANOSECONDS);
-      }
+    if (!Failures.isTransient(error)) {
+      end(
+          new LockException(
+              "cannot acquire "
+                  + takes.describe()
+                  + ": Redis answered "
+                  + Failures.rootMessage(error),
+              Failures.unwrap(error)),
+          effects);
+      return;
     }
-    if (next != null) {
-      next.run();
+    failuresInARow++;
+    lastFailure = error;
+    if (deadline.hasExpired()) {
+      end(unavailable(), effects);
+      return;
     }
+    long backoff = Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(failuresInARow, 6));
+    retryAfter(backoff);
   }
 
-  /**
-   * How long to park before trying again without a release message: until the holder's key expires,
-   * and never past the deadline. A holder that does not announce its release (a client of another
-   * library) is polled at least every {@link #MAX_POLL_NANOS}.
-   */
-  static long fallbackDelayNanos(TakeResult busy, long remainingNanos) {
-    long ttl = busy.holderTtlMillis();
-    long delay;
-    if (ttl == -2) {
-      delay = 0; // the key vanished between our take and the PTTL inside it: try again at once
-    } else if (ttl < 0) {
-      delay = MAX_POLL_NANOS; // a key without TTL, written by someone else
+  private void busy(long retryDelayNanos, long seen, List<Runnable> effects) {
+    takeInDoubt = false;
+    answeredBusy = true;
+    failuresInARow = 0;
+    if (deadline.hasExpired()) {
+      end(timedOut(), effects);
+      return;
+    }
+    if (channel == null) {
+      channel = engine.wakeUps().join(takes.channel());
+      state = State.SUBSCRIBING;
+      WakeUps.Channel joined = channel;
+      // Take again once subscribed (or once subscribing failed: timed retries still work), so
+      // that a release between the first take and the subscription is not missed.
+      effects.add(() -> joined.subscribed().whenComplete((ok, failed) -> take(State.SUBSCRIBING)));
+    } else if (!takes.park(channel, this, seen)) {
+      state = State.RETRYING; // a release was announced while the take was on its way
+      effects.add(() -> take(State.RETRYING));
     } else {
-      delay = TimeUnit.MILLISECONDS.toNanos(ttl + 1);
-      if (!busy.holderAnnounces()) {
-        delay = Math.min(delay, MAX_POLL_NANOS);
-      }
+      state = State.PARKED;
+      retryTimer =
+          engine.schedule(
+              this::onRetryTimer,
+              Math.min(retryDelayNanos, deadline.remainingNanos()),
+              TimeUnit.NANOSECONDS);
     }
-    return Math.min(delay, remainingNanos);
+  }
+
+  private void retryAfter(long nanos) {
+    state = State.RETRYING;
+    cancelRetryTimer();
+    retryTimer =
+        engine.schedule(
+            () -> take(State.RETRYING),
+            Math.min(nanos, deadline.remainingNanos()),
+            TimeUnit.NANOSECONDS);
   }
 
   /**
-   * Claims this parked waiter for a direct hand-off (see {@link WakeUps.Channel#claimForHandOff});
-   * false if it no longer waits. Until {@link #handedOver} or {@link #unclaim}, neither a release
-   * message nor its timer wakes it; if it gives up meanwhile, its token is released.
+   * Ends with {@code lease}: the event, then the result. {@code toldFirst}: events of the hand-off
+   * that brought it, told before its own.
    */
-  boolean claim() {
-    synchronized (this) {
-      if (!parked || result.isDone()) {
-        return false;
-      }
-      parked = false;
-      cancelRetryTimer();
-      claimed = true;
-      return true;
+  private void deliver(L lease, boolean moreFree, Runnable toldFirst, List<Runnable> effects) {
+    state = State.HELD;
+    takeInDoubt = false;
+    boolean passOn = moreFree && channel != null;
+    cleanUp();
+    Duration waited = deadline.elapsed();
+    if (toldFirst != null) {
+      effects.add(toldFirst);
+    }
+    effects.add(() -> takes.acquired(lease, waited));
+    effects.add(() -> result.complete(lease));
+    if (passOn) {
+      // More can get in: pass the release on to the next waiter here.
+      String wakeUp = takes.channel();
+      effects.add(() -> engine.wakeUps().announceLocally(wakeUp));
     }
   }
 
-  /** Completes the acquisition with {@code lease}; false if it ended meanwhile. */
-  private boolean deliver(DefaultLease lease) {
-    if (!result.complete(lease)) {
-      return false;
+  /** Ends without a lease: the give-backs, then the event, then the result. */
+  private void end(RuntimeException failure, List<Runnable> effects) {
+    boolean claimed = state == State.CLAIMED;
+    state = State.FAILED;
+    cleanUp();
+    // While claimed, the hand-off's outcome decides (handedOver / unclaim): a release sent now
+    // could overtake the hand-off and leave the lock to a token nobody holds.
+    handOffDecides = claimed;
+    boolean giveBack = takeInDoubt && !claimed;
+    boolean withdraw = giveBack || answeredBusy;
+    Duration waited = deadline.elapsed();
+    if (giveBack) {
+      effects.add(takes::giveBack);
     }
-    synchronized (this) {
-      takeInDoubt = false;
-      cleanUp();
+    if (withdraw) {
+      effects.add(takes::withdraw);
     }
-    engine.acquired(lease, deadline.elapsed());
-    return true;
+    if (failure instanceof LockException reported) {
+      effects.add(() -> takes.acquireFailed(waited, reported));
+    }
+    effects.add(() -> result.completeExceptionally(failure));
   }
 
-  /**
-   * The lock was handed to this waiter's token by a script ({@code handed}). If the waiter gave up
-   * meanwhile, the lock is released.
-   */
-  void handedOver(TakeResult handed, long sentAt, int handOffsInARow) {
-    synchronized (this) {
-      claimed = false;
-    }
-    onAnswer(handed, null, -1, sentAt, handOffsInARow);
-  }
+  // ---- what wakes or ends it from outside ----
 
-  /**
-   * A local hand-off: this claimed waiter gets {@code lease}, of a key this client holds already;
-   * false if it gave up meanwhile (the lease is then the caller's to pass on).
-   */
-  boolean handedOverLocally(DefaultLease lease) {
-    synchronized (this) {
-      claimed = false;
-    }
-    return deliver(lease);
-  }
-
-  /**
-   * The hand-off did not happen, or ({@code inDoubt}) its outcome is unknown: take the lock again
-   * now, with the same token, so that a hand-off that did happen is found. If the waiter gave up
-   * meanwhile, a hand-off in doubt is undone by releasing the token.
-   */
-  void unclaim(boolean inDoubt) {
-    synchronized (this) {
-      claimed = false;
-      if (result.isDone()) {
-        if (inDoubt) {
-          engine.handOff().releaseQuietly(keys, token, 0);
-        }
-        return;
-      }
-      if (inDoubt) {
-        takeInDoubt = true;
-      }
-    }
-    attempt();
-  }
-
-  /**
-   * Called by {@link WakeUps} on a release; false if this acquisition no longer waits. Right after
-   * this client ended a run of hand-offs, the take waits out the yield (see {@link
-   * WakeUps#YIELD_NANOS}), so that a waiter in another client, woken by the same release, goes
-   * first.
-   */
+  /** A release was announced; false if this acquire no longer waits (the release is passed on). */
   boolean wake() {
     synchronized (this) {
-      if (!parked || result.isDone()) {
+      if (state != State.PARKED) {
         return false;
       }
-      parked = false;
       long yielding = channel.yieldingNanos();
       if (yielding > 0) {
-        cancelRetryTimer();
-        retryTimer =
-            engine.schedule(
-                this::attempt, Math.min(yielding, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+        // Right after this client ended a run of hand-offs: a waiter in another client, woken by
+        // the same release, goes first.
+        retryAfter(yielding);
         return true;
       }
+      state = State.RETRYING;
     }
-    attempt();
+    take(State.RETRYING);
     return true;
+  }
+
+  /** Whether a release should wake it before the waiters parked before it. */
+  boolean wakesFirst() {
+    return takes.wakesFirst();
   }
 
   private void onRetryTimer() {
     synchronized (this) {
-      if (!parked || result.isDone()) {
+      if (state != State.PARKED) {
         return;
       }
-      parked = false;
       channel.unpark(this);
+      state = State.RETRYING;
     }
-    attempt();
+    take(State.RETRYING);
   }
 
-  /** Ends the acquisition at its deadline, unless it already ended. */
+  /** Ends the acquire at its deadline, unless it already ended. */
   void expire() {
+    List<Runnable> effects = new ArrayList<>();
     synchronized (this) {
-      if (!result.isDone()) {
-        fail(failuresInARow > 0 ? unavailable() : timedOut());
+      if (!state.ended()) {
+        end(failuresInARow > 0 ? unavailable() : timedOut(), effects);
       }
     }
+    effects.forEach(Runnable::run);
   }
 
-  /** Stops waiting, e.g. on interrupt or cancellation; a take in doubt is released. */
+  /** Stops waiting (interrupt, cancellation, close); a take in doubt is given back. */
   void cancel(LockException reason) {
+    List<Runnable> effects = new ArrayList<>();
     synchronized (this) {
-      fail(reason);
+      if (!state.ended()) {
+        end(reason, effects);
+      }
     }
+    effects.forEach(Runnable::run);
   }
 
-  // Called with this held.
-  private void fail(LockException e) {
-    if (!result.completeExceptionally(e)) {
-      return;
+  // ---- hand-offs (locks only: see WakeUps.Channel#claimForHandOff) ----
+
+  /**
+   * Claims this parked waiter for a direct hand-off; false if it no longer waits. Until {@link
+   * #handedOver} or {@link #unclaim}, neither a release message nor its timer wakes it; if it gives
+   * up meanwhile, the hand-off's outcome gives its token back.
+   */
+  synchronized boolean claim() {
+    if (state != State.PARKED) {
+      return false;
     }
-    cleanUp();
-    // While claimed, the hand-off's outcome decides (handedOver / unclaim): a release sent now
-    // could overtake the hand-off and leave the lock to a token nobody holds.
-    if (takeInDoubt && !claimed) {
-      engine.handOff().releaseQuietly(keys, token, 0);
-    }
-    engine.acquireFailed(keys.name(), deadline.elapsed(), e);
+    cancelRetryTimer();
+    state = State.CLAIMED;
+    return true;
   }
 
-  // Called with this held.
+  /**
+   * The lock was handed to this waiter's owner token by a script ({@code handed}: a taken answer);
+   * {@code toldFirst}, the hand-off's events, are told before this acquire's (or alone, if it gave
+   * up meanwhile: the lease is then given back).
+   */
+  void handedOver(Answer<L> handed, Runnable toldFirst) {
+    List<Runnable> effects = new ArrayList<>();
+    synchronized (this) {
+      if (state == State.CLAIMED) {
+        deliver(handed.lease(), false, toldFirst, effects);
+      } else {
+        handOffDecides = false;
+        effects.add(toldFirst);
+        late(handed, null, effects);
+      }
+    }
+    effects.forEach(Runnable::run);
+  }
+
+  /**
+   * A local hand-off: this claimed waiter gets {@code lease}, of a key this client holds already,
+   * with {@code toldFirst} told before its event; false if it gave up meanwhile (the lease is then
+   * the caller's to pass on, and nothing was told).
+   */
+  boolean handedOverLocally(L lease, Runnable toldFirst) {
+    List<Runnable> effects = new ArrayList<>();
+    synchronized (this) {
+      if (state != State.CLAIMED) {
+        handOffDecides = false;
+        return false;
+      }
+      deliver(lease, false, toldFirst, effects);
+    }
+    effects.forEach(Runnable::run);
+    return true;
+  }
+
+  /**
+   * The hand-off did not happen, or ({@code inDoubt}) its outcome is unknown: take again now, with
+   * the same token, so that a hand-off that did happen is found. If the waiter gave up meanwhile, a
+   * hand-off in doubt is undone by giving the token back.
+   */
+  void unclaim(boolean inDoubt) {
+    synchronized (this) {
+      if (state != State.CLAIMED) {
+        boolean giveBack = inDoubt && handOffDecides;
+        handOffDecides = false;
+        if (giveBack) {
+          takes.giveBack(); // sends without waiting; nothing else of this acquire is left to do
+        }
+        return;
+      }
+      takeInDoubt |= inDoubt;
+      state = State.RETRYING;
+    }
+    take(State.RETRYING);
+  }
+
+  // ---- helpers, called with this held ----
+
   private void cleanUp() {
     cancelRetryTimer();
     if (deadlineTimer != null) {
@@ -395,13 +544,10 @@ final class Acquisition {
       deadlineTimer = null;
     }
     if (channel != null) {
-      if (parked) {
-        channel.unpark(this);
-      }
+      channel.unpark(this);
       engine.wakeUps().leave(channel);
       channel = null;
     }
-    parked = false;
   }
 
   private void cancelRetryTimer() {
@@ -413,17 +559,14 @@ final class Acquisition {
 
   private LockTimeoutException timedOut() {
     return new LockTimeoutException(
-        "lock '"
-            + keys.name()
-            + "' is held by another owner; gave up after waiting "
-            + Durations.format(deadline.elapsed()));
+        takes.heldMessage() + "; gave up after waiting " + Durations.format(deadline.elapsed()));
   }
 
   private RedisUnavailableException unavailable() {
     return new RedisUnavailableException(
-        "cannot acquire lock '"
-            + keys.name()
-            + "': Redis at "
+        "cannot acquire "
+            + takes.describe()
+            + ": Redis at "
             + engine.driver().describe()
             + " did not answer within "
             + Durations.format(deadline.elapsed())
@@ -431,5 +574,10 @@ final class Acquisition {
             + Failures.rootMessage(lastFailure)
             + ")",
         Failures.unwrap(lastFailure));
+  }
+
+  @Override
+  public String toString() {
+    return "Acquisition[" + takes.describe() + ", " + state() + "]";
   }
 }

@@ -160,7 +160,12 @@ final class DefaultLease implements Lease {
       engine.wakeUps().announceLocally(keys().channel());
       throw lostException("released, but it had been lost before");
     }
-    engine.released(this, Duration.ofNanos(engine.clock().nanoTime() - acquiredAtNanos));
+    // Given back: giveBack told the listener, before a waiter it was handed to could tell more.
+  }
+
+  /** How long this lease has been held, until now. */
+  Duration heldSoFar() {
+    return Duration.ofNanos(engine.clock().nanoTime() - acquiredAtNanos);
   }
 
   /** A loss found only by the release: told to the listener and the callbacks, once. */

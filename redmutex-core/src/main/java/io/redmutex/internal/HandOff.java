@@ -37,21 +37,23 @@ final class HandOff {
 
   /**
    * Gives a lease back: to a waiter of this client when one is parked, else by compare-and-delete,
-   * which wakes the waiters.
+   * which wakes the waiters. Tells the listener the lease was released (and handed off), before the
+   * waiter's own events and before it returns.
    *
    * @return whether the lease still held the lock
    */
   boolean giveBack(DefaultLease lease) {
     HeldKey key = lease.heldKey();
     LockKeys keys = key.keys();
+    DefaultLease current = lease; // the key's current lease, which a local hand-off passes on
     boolean scripted = driver.canHandOff();
     while (scripted || key.canHandLocally()) {
       WakeUps.Claim claim = wakeUps.claimForHandOff(keys.channel(), scripted, key.handOffsInARow());
       if (claim == null) {
         break;
       }
-      Acquisition next = claim.waiter();
-      DefaultLease handed = claim.askOthers() ? null : key.handTo(lease);
+      Acquisition<DefaultLease> next = claim.waiter();
+      DefaultLease handed = claim.askOthers() ? null : key.handTo(current);
       if (handed == null) {
         if (!scripted) { // lost or expired meanwhile: the waiter takes
           next.unclaim(false);
@@ -59,22 +61,31 @@ final class HandOff {
         }
         return scriptedHandOff(key, lease, next);
       }
-      if (next.handedOverLocally(handed)) {
-        engine.handedOff(keys.name(), lease.fencingToken(), handed.fencingToken());
+      if (next.handedOverLocally(handed, () -> toldHandedOff(lease, handed))) {
         return true;
       }
       // That waiter gave up meanwhile: the lease it did not get goes to the next one.
       handed.discard();
-      lease = handed;
+      current = handed;
     }
     if (!key.end()) {
       return false; // lost meanwhile: its key is someone else's business now
     }
-    return waiting.awaitRelease(keys, key.token(), key.lastLocalFencingToken());
+    boolean released = waiting.awaitRelease(keys, key.token(), key.lastLocalFencingToken());
+    if (released) {
+      engine.released(lease, lease.heldSoFar());
+    }
+    return released;
+  }
+
+  /** The listener's events of a hand-off, told before the waiter's own. */
+  private void toldHandedOff(DefaultLease from, DefaultLease to) {
+    engine.released(from, from.heldSoFar());
+    engine.handedOff(from.name(), from.fencingToken(), to.fencingToken());
   }
 
   /** Gives the key to waiter {@code next}'s token with a script; see {@link #giveBack}. */
-  private boolean scriptedHandOff(HeldKey key, DefaultLease lease, Acquisition next) {
+  private boolean scriptedHandOff(HeldKey key, DefaultLease lease, Acquisition<DefaultLease> next) {
     LockKeys keys = key.keys();
     if (!key.end()) {
       next.unclaim(false);
@@ -89,26 +100,38 @@ final class HandOff {
                     keys,
                     key.token(),
                     key.lastLocalFencingToken(),
-                    next.token(),
+                    next.owner(),
                     next.leaseMillis(),
                     engine.taker()));
     // The waiter learns the outcome on the I/O thread, at once: it need not wait for this thread
     // to wake up first. Its take, with the same token, finds out whether an unknown one happened.
-    handOff.whenComplete(
-        (handed, error) -> {
-          if (error != null) {
-            next.unclaim(true);
-          } else if (handed.acquired()) {
-            wakeUps.handedOff(keys.channel(), handed.othersWaiting());
-            // When no other client waits, the run starts again; else it goes on, to its bound.
-            next.handedOver(handed, sentAt, handed.othersWaiting() > 0 ? inARow : 0);
-            engine.handedOff(keys.name(), lease.fencingToken(), handed.fencingToken());
-          } else {
-            next.unclaim(false);
-          }
-        });
+    // This thread returns once the waiter has been told (and so the listener), so that this
+    // caller's next events come after this release's.
+    CompletableFuture<TakeResult> told =
+        handOff.whenComplete(
+            (handed, error) -> {
+              if (error != null) {
+                next.unclaim(true);
+              } else if (handed.acquired()) {
+                wakeUps.handedOff(keys.channel(), handed.othersWaiting());
+                // When no other client waits, the run starts again; else it goes on, to its bound.
+                DefaultLease taken =
+                    HeldKey.startHolding(
+                        engine,
+                        keys,
+                        next.owner(),
+                        handed,
+                        next.leaseMillis(),
+                        sentAt,
+                        handed.othersWaiting() > 0 ? inARow : 0);
+                next.handedOver(
+                    Acquisition.Answer.taken(taken, false), () -> toldHandedOff(lease, taken));
+              } else {
+                next.unclaim(false);
+              }
+            });
     try {
-      return waiting.awaitCommand(handOff, "release", keys.name()).acquired();
+      return waiting.awaitCommand(told, "release", keys.name()).acquired();
     } catch (RuntimeException e) {
       releaseQuietly(keys, key.token(), key.lastLocalFencingToken());
       throw e;

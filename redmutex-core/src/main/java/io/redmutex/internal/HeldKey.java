@@ -81,6 +81,33 @@ final class HeldKey implements Renewer.Renewable {
     this.current = new DefaultLease(engine, this, fencingToken, takenAtNanos);
   }
 
+  /**
+   * A taken answer ({@code answer}, to a take or hand-off sent at {@code sentAt}) as the first
+   * lease of a new held key, renewed from now on: before the caller can see the lease, so that
+   * close() finds it.
+   */
+  static DefaultLease startHolding(
+      LockEngine engine,
+      LockKeys keys,
+      String token,
+      TakeResult answer,
+      long leaseMillis,
+      long sentAt,
+      int handOffsBefore) {
+    HeldKey key =
+        new HeldKey(
+            engine,
+            keys,
+            token,
+            answer.fencingToken(),
+            answer.clockFenced(),
+            leaseMillis,
+            sentAt,
+            handOffsBefore);
+    key.startRenewal();
+    return key.firstLease();
+  }
+
   /** The lease the take made. */
   synchronized DefaultLease firstLease() {
     return current;

@@ -45,7 +45,7 @@ public final class LockEngine implements AutoCloseable {
   private final Renewer renewer;
   private final WakeUps wakeUps;
   private final Tokens tokens = new Tokens();
-  private final Set<Acquisition> pending = ConcurrentHashMap.newKeySet();
+  private final Set<Acquisition<DefaultLease>> pending = ConcurrentHashMap.newKeySet();
   private final LockView.Holds holds = new LockView.Holds();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Map<String, HeldKey> heldHere = new ConcurrentHashMap<>();
@@ -158,7 +158,7 @@ public final class LockEngine implements AutoCloseable {
   }
 
   /** The acquires in progress; for tests that watch an outcome as its caller sees it. */
-  Set<Acquisition> pending() {
+  Set<Acquisition<DefaultLease>> pending() {
     return pending;
   }
 
@@ -191,7 +191,7 @@ public final class LockEngine implements AutoCloseable {
 
   public CompletableFuture<Lease> acquireAsync(String name, Duration waitTimeout) {
     checkWaitTimeout(waitTimeout);
-    Acquisition acquisition = begin(name, Deadline.after(clock(), waitTimeout), true);
+    Acquisition<DefaultLease> acquisition = begin(name, Deadline.after(clock(), waitTimeout), true);
     CompletableFuture<Lease> user = new CompletableFuture<>();
     user.whenComplete(
         (lease, error) -> {
@@ -230,18 +230,21 @@ public final class LockEngine implements AutoCloseable {
    * Starts an acquire. {@code armDeadline} for async callers; blocking callers end it at its
    * deadline from their own timed wait ({@link #awaitLease}).
    */
-  private Acquisition begin(String name, Deadline deadline, boolean armDeadline) {
+  private Acquisition<DefaultLease> begin(String name, Deadline deadline, boolean armDeadline) {
     LockKeys keys = LockKeys.of(settings.keyPrefix(), name);
     checkOpen();
-    Acquisition acquisition =
-        new Acquisition(this, keys, tokens.next(), settings.leaseTime().toMillis(), deadline);
+    String token = tokens.next();
+    long leaseMillis = settings.leaseTime().toMillis();
+    Acquisition<DefaultLease> acquisition =
+        new Acquisition<>(
+            this, new LockTakes(this, keys, token, leaseMillis), token, leaseMillis, deadline);
     pending.add(acquisition);
     acquisition.result().whenComplete((lease, error) -> pending.remove(acquisition));
     acquisition.start(armDeadline);
     return acquisition;
   }
 
-  private DefaultLease await(Acquisition acquisition) {
+  private DefaultLease await(Acquisition<DefaultLease> acquisition) {
     try {
       return waiting.awaitLease(acquisition, true);
     } catch (InterruptedException e) {
@@ -249,9 +252,9 @@ public final class LockEngine implements AutoCloseable {
       throw new LockInterruptedException(
           "interrupted after waiting "
               + Durations.format(acquisition.deadline().elapsed())
-              + " for lock '"
-              + acquisition.name()
-              + "'; nothing is held",
+              + " for "
+              + acquisition.describe()
+              + "; nothing is held",
           e);
     }
   }
@@ -365,9 +368,9 @@ public final class LockEngine implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    for (Acquisition acquisition : pending) {
+    for (Acquisition<DefaultLease> acquisition : pending) {
       acquisition.cancel(
-          new LockException("RedMutex closed while acquiring '" + acquisition.name() + "'"));
+          new LockException("RedMutex closed while acquiring " + acquisition.describe()));
     }
     // Every key this client holds, also those whose renewal is in flight (finding 9), once each,
     // also in the middle of a run of local hand-offs.

@@ -45,7 +45,7 @@ public final class PermitEngine implements AutoCloseable {
 
   private final LockEngine engine;
   private final Tokens tokens = new Tokens();
-  private final Set<PermitAcquisition> pending = ConcurrentHashMap.newKeySet();
+  private final Set<Acquisition<PermitLease>> pending = ConcurrentHashMap.newKeySet();
   private final Set<PermitLease> held = ConcurrentHashMap.newKeySet();
   private final ReadWriteView.Holds holds = new ReadWriteView.Holds();
 
@@ -226,7 +226,7 @@ public final class PermitEngine implements AutoCloseable {
 
   CompletableFuture<Lease> acquireAsync(PermitSide side, Duration waitTimeout) {
     checkWaitTimeout(waitTimeout);
-    PermitAcquisition acquisition =
+    Acquisition<PermitLease> acquisition =
         begin(side, "", Deadline.after(engine.clock(), waitTimeout), true);
     CompletableFuture<Lease> user = new CompletableFuture<>();
     user.whenComplete(
@@ -255,19 +255,20 @@ public final class PermitEngine implements AutoCloseable {
   PermitLease acquireForView(
       PermitSide side, String downgradeFrom, Deadline deadline, boolean interruptible)
       throws InterruptedException {
-    return await(begin(side, downgradeFrom, deadline, false), interruptible);
+    return engine.waiting().awaitLease(begin(side, downgradeFrom, deadline, false), interruptible);
   }
 
-  private PermitAcquisition begin(
+  private Acquisition<PermitLease> begin(
       PermitSide side, String downgradeFrom, Deadline deadline, boolean armDeadline) {
     engine.checkOpen();
-    PermitAcquisition acquisition =
-        new PermitAcquisition(
-            this,
-            side,
-            member(),
-            downgradeFrom,
-            engine.settings().leaseTime().toMillis(),
+    String member = member();
+    long leaseMillis = engine.settings().leaseTime().toMillis();
+    Acquisition<PermitLease> acquisition =
+        new Acquisition<>(
+            engine,
+            new PermitTakes(this, side, member, downgradeFrom, leaseMillis),
+            member,
+            leaseMillis,
             deadline);
     pending.add(acquisition);
     acquisition.result().whenComplete((lease, error) -> pending.remove(acquisition));
@@ -275,58 +276,18 @@ public final class PermitEngine implements AutoCloseable {
     return acquisition;
   }
 
-  private PermitLease awaitOrThrow(PermitAcquisition acquisition) {
+  private PermitLease awaitOrThrow(Acquisition<PermitLease> acquisition) {
     try {
-      return await(acquisition, true);
+      return engine.waiting().awaitLease(acquisition, true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LockInterruptedException(
           "interrupted after waiting "
               + Durations.format(acquisition.deadline().elapsed())
               + " for "
-              + acquisition.side().describe()
+              + acquisition.describe()
               + "; nothing is held",
           e);
-    }
-  }
-
-  /** Waits as {@link Waiting#awaitLease} does: a zero wait still waits for its one take. */
-  private PermitLease await(PermitAcquisition acquisition, boolean interruptible)
-      throws InterruptedException {
-    Deadline deadline = acquisition.deadline();
-    long tryOnceNanos =
-        deadline.budget().isZero() ? engine.settings().commandTimeout().toNanos() * 2 : 0;
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          if (!deadline.isFinite()) {
-            return acquisition.result().get();
-          }
-          long wait = Math.max(deadline.remainingNanos(), tryOnceNanos - deadline.elapsedNanos());
-          return acquisition.result().get(Math.max(0, wait), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-          acquisition.expire();
-        } catch (InterruptedException e) {
-          if (interruptible) {
-            acquisition.cancel(
-                new LockException(
-                    "interrupted while waiting for " + acquisition.side().describe()));
-            throw e;
-          }
-          interrupted = true;
-        } catch (ExecutionException e) {
-          Throwable cause = Failures.unwrap(e);
-          if (cause instanceof RuntimeException runtime) {
-            throw runtime;
-          }
-          throw new LockException("unexpected failure: " + cause, cause);
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
@@ -358,10 +319,6 @@ public final class PermitEngine implements AutoCloseable {
 
   String clientId() {
     return engine.taker().clientId();
-  }
-
-  String describeServer() {
-    return engine.driver().describe();
   }
 
   ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
@@ -415,9 +372,9 @@ public final class PermitEngine implements AutoCloseable {
    */
   @Override
   public void close() {
-    for (PermitAcquisition acquisition : pending) {
+    for (Acquisition<PermitLease> acquisition : pending) {
       acquisition.cancel(
-          new LockException("RedMutex closed while acquiring " + acquisition.side().describe()));
+          new LockException("RedMutex closed while acquiring " + acquisition.describe()));
     }
     List<PermitLease> leases = List.copyOf(held);
     CompletableFuture<?>[] releases =

@@ -269,7 +269,7 @@ final class RedlockDriver implements LockDriver {
         answers.stream()
             .filter(a -> a.ok() && !a.value().acquired())
             .map(Answer::value)
-            .min(Comparator.comparingLong(b -> Acquisition.fallbackDelayNanos(b, Long.MAX_VALUE)))
+            .min(Comparator.comparingLong(b -> LockTakes.fallbackDelayNanos(b, Long.MAX_VALUE)))
             .orElse(TakeResult.busy(-2, false));
     long held = RedlockRound.count(answers, a -> a.ok() && !a.value().acquired());
     if (won == 0 || held >= quorum) {

@@ -30,8 +30,7 @@ final class Waiting {
    * Waits for the outcome. On interrupt, an interruptible wait gives up (releasing a take in doubt)
    * and throws; an uninterruptible one keeps waiting and sets the interrupt flag again at the end.
    */
-  DefaultLease awaitLease(Acquisition acquisition, boolean interruptible)
-      throws InterruptedException {
+  <L> L awaitLease(Acquisition<L> acquisition, boolean interruptible) throws InterruptedException {
     Deadline deadline = acquisition.deadline();
     // A zero wait tries once: its one take may take up to the command timeout to answer.
     long tryOnceNanos = deadline.budget().isZero() ? commandTimeout.toNanos() * 2 : 0;
@@ -49,8 +48,7 @@ final class Waiting {
         } catch (InterruptedException e) {
           if (interruptible) {
             acquisition.cancel(
-                new LockException(
-                    "interrupted while waiting for lock '" + acquisition.name() + "'"));
+                new LockException("interrupted while waiting for " + acquisition.describe()));
             throw e;
           }
           interrupted = true;
@@ -65,10 +63,10 @@ final class Waiting {
     }
   }
 
-  private static LockException rethrow(ExecutionException e) {
+  private static RuntimeException rethrow(ExecutionException e) {
     Throwable cause = Failures.unwrap(e);
-    if (cause instanceof LockException lockException) {
-      return lockException;
+    if (cause instanceof RuntimeException runtime) {
+      return runtime; // a LockException, or a refusal such as a semaphore's other number of permits
     }
     return new LockException("unexpected failure: " + cause, cause);
   }

@@ -29,7 +29,7 @@ final class WakeUps {
    * A waiter claimed for a hand-off; {@code askOthers}: by a scripted hand-off, which tells whether
    * other clients wait (see {@link Channel#claimForHandOff}).
    */
-  record Claim(Acquisition waiter, boolean askOthers) {}
+  record Claim(Acquisition<DefaultLease> waiter, boolean askOthers) {}
 
   /**
    * After a release that ends a run of hand-offs, new acquires in this client wait this long before
@@ -37,30 +37,15 @@ final class WakeUps {
    */
   static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(300);
 
-  /**
-   * A waiter other than a mutex's {@link Acquisition} (a semaphore's or read-write lock's, see
-   * {@link PermitAcquisition}): woken by a release like one, never claimed for a hand-off.
-   */
-  interface Waiter {
-    /** A release was announced; false if it no longer waits (the release is passed on). */
-    boolean wake();
-
-    /**
-     * Whether it goes ahead of the waiters parked before it: a read-write lock's writer, as the
-     * only waiter a release can let in while it waits (its intent holds readers back).
-     */
-    default boolean wakesFirst() {
-      return false;
-    }
-  }
-
   /** One lock name's subscription, shared by its local waiters. */
   static final class Channel {
     private final String name;
     // Replaced by WakeUps.join when it failed: a later join subscribes again.
     private volatile CompletableFuture<Void> subscribed; // written with WakeUps.this held
-    private final ArrayDeque<Acquisition> parked = new ArrayDeque<>(); // guarded by this
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(); // guarded by this
+    // A lock's waiters, which can be claimed for a hand-off; guarded by this.
+    private final ArrayDeque<Acquisition<DefaultLease>> parked = new ArrayDeque<>();
+    // A semaphore's or read-write lock's waiters, never claimed; guarded by this.
+    private final ArrayDeque<Acquisition<?>> waiters = new ArrayDeque<>();
     private int users; // guarded by WakeUps.this
     private long releases; // guarded by this
     private long yieldedAtNanos; // guarded by this
@@ -86,10 +71,10 @@ final class WakeUps {
     }
 
     /**
-     * Parks {@code waiter} until the next release, unless one was announced since {@code seen}:
-     * then returns false and the waiter should try again now.
+     * Parks a lock's {@code waiter} until the next release or a hand-off, unless a release was
+     * announced since {@code seen}: then returns false and the waiter should try again now.
      */
-    synchronized boolean park(Acquisition waiter, long seen) {
+    synchronized boolean parkForHandOff(Acquisition<DefaultLease> waiter, long seen) {
       if (releases != seen) {
         return false;
       }
@@ -121,12 +106,18 @@ final class WakeUps {
       return left;
     }
 
-    synchronized void unpark(Acquisition waiter) {
-      parked.remove(waiter);
+    /** Takes {@code waiter} off this channel, if it is parked here. */
+    synchronized void unpark(Acquisition<?> waiter) {
+      if (!parked.remove(waiter)) {
+        waiters.remove(waiter);
+      }
     }
 
-    /** As {@link #park}, for a {@link Waiter}. */
-    synchronized boolean park(Waiter waiter, long seen) {
+    /**
+     * As {@link #parkForHandOff}, for a waiter that is never claimed (a semaphore's, a read-write
+     * lock's); one that {@linkplain Acquisition#wakesFirst wakes first} goes ahead of the others.
+     */
+    synchronized boolean park(Acquisition<?> waiter, long seen) {
       if (releases != seen) {
         return false;
       }
@@ -138,14 +129,10 @@ final class WakeUps {
       return true;
     }
 
-    synchronized void unpark(Waiter waiter) {
-      waiters.remove(waiter);
-    }
-
-    /** Wakes the longest-parked {@link Waiter}, passing the release on past finished ones. */
+    /** Wakes the longest-parked waiter never claimed, passing the release on past ended ones. */
     private void wakeWaiter() {
       while (true) {
-        Waiter next;
+        Acquisition<?> next;
         synchronized (this) {
           next = waiters.pollFirst();
         }
@@ -166,7 +153,7 @@ final class WakeUps {
      */
     Claim claimForHandOff(boolean canAsk, int inARow) {
       while (true) {
-        Acquisition next;
+        Acquisition<DefaultLease> next;
         boolean ask = false;
         synchronized (this) {
           if (inARow >= MAX_HAND_OFFS_IN_A_ROW) {
@@ -195,7 +182,7 @@ final class WakeUps {
         releases++;
       }
       while (true) {
-        Acquisition next;
+        Acquisition<DefaultLease> next;
         synchronized (this) {
           next = parked.pollFirst();
         }
@@ -291,6 +278,18 @@ final class WakeUps {
     }
     if (c != null) {
       c.announce();
+    }
+  }
+
+  /**
+   * Takes this client out of the waiters set of {@code channel}'s lock again, unless an acquire of
+   * this client still waits on it: a take answered busy after its acquire ended has entered it
+   * again, and holders must not yield to a client that no longer waits. (An acquire here that
+   * starts meanwhile enters it again with its next take, the one after its subscription.)
+   */
+  synchronized void unwaitUnlessWaiting(String channel) {
+    if (!channels.containsKey(channel)) {
+      Failures.call(() -> driver.unwait(LockKeys.waitersKeyOfChannel(channel), clientId));
     }
   }
 

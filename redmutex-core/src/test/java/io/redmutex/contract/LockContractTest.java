@@ -806,6 +806,37 @@ public abstract class LockContractTest {
     await().until(() -> !client().inspect(name).held());
   }
 
+  /**
+   * Issue 19: a take sent before its acquire gave up, answered busy after the give-up took the
+   * client out of the lock's waiters, entered it again; a client that no longer waits must not make
+   * holders yield to it, so it is taken out again.
+   */
+  @Test
+  void takeAnsweredBusyAfterItsGiveUp_leavesItsClientOutOfTheWaiters() {
+    Lease held = client().acquire(name, Duration.ZERO);
+    RedMutex inspector = client();
+    AtomicReference<CountingDriver> driver = new AtomicReference<>();
+    RedMutex waiter = client(o -> Internals.tapScripts(o, driver));
+    // Once waited for and given up, so that Redis knows the scripts (no NOSCRIPT resend reorders)
+    // and the client is out of the waiters again.
+    CompletableFuture<Lease> first = waiter.acquireAsync(name, Duration.ofMinutes(1));
+    await().until(() -> Internals.parkedWaiters(waiter, name) == 1);
+    first.cancel(true);
+    await().until(() -> inspector.inspect(name).waitingClients() == 0);
+    long takesBefore = driver.get().calls().of("take");
+    AtomicInteger takesAnswered = new AtomicInteger();
+    driver.get().holdSendsUntil("take", 1, "unwait"); // the second take stalls until the unwait
+    driver.get().countAnswers("take", takesAnswered, false);
+
+    CompletableFuture<Lease> second = waiter.acquireAsync(name, Duration.ofMinutes(1));
+    await().until(() -> driver.get().calls().of("take") == takesBefore + 2);
+    second.cancel(true);
+    await().until(() -> takesAnswered.get() == 2); // busy, behind the give-up's unwait
+
+    await().until(() -> inspector.inspect(name).waitingClients() == 0);
+    assertThat(held.isHeld()).isTrue();
+  }
+
   @Test
   void acquireAsync_cancelledWhileWaiting_leavesNothingHeld() {
     RedMutex holder = client();

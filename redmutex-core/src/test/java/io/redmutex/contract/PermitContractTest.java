@@ -377,6 +377,31 @@ public abstract class PermitContractTest {
     await().until(() -> semaphore.availablePermits() == 1);
   }
 
+  /** Issue 19: as a lock's (see LockContractTest), for a semaphore's waiters. */
+  @Test
+  void semaphore_takeAnsweredBusyAfterItsGiveUp_leavesItsClientOutOfTheWaiters() {
+    Lease held = client().semaphore(name, 1).acquire(Duration.ZERO);
+    AtomicReference<CountingDriver> driver = new AtomicReference<>();
+    RedMutex waiterClient = client(o -> Internals.tapScripts(o, driver));
+    DistributedSemaphore waiter = waiterClient.semaphore(name, 1);
+    CompletableFuture<Lease> first = waiter.acquireAsync(Duration.ofMinutes(1));
+    await().until(() -> Internals.parkedSemaphoreWaiters(waiterClient, name) == 1);
+    first.cancel(true);
+    await().until(() -> inspector().inspectSemaphore(name).waitingClients() == 0);
+    long takesBefore = driver.get().calls().of("permit_take");
+    AtomicInteger takesAnswered = new AtomicInteger();
+    driver.get().holdSendsUntil("permit_take", 1, "unwait");
+    driver.get().countAnswers("permit_take", takesAnswered, false);
+
+    CompletableFuture<Lease> second = waiter.acquireAsync(Duration.ofMinutes(1));
+    await().until(() -> driver.get().calls().of("permit_take") == takesBefore + 2);
+    second.cancel(true);
+    await().until(() -> takesAnswered.get() == 2);
+
+    await().until(() -> inspector().inspectSemaphore(name).waitingClients() == 0);
+    assertThat(held.isHeld()).isTrue();
+  }
+
   // ---- read-write lock ----
 
   @Test

@@ -45,24 +45,24 @@ class TimingLogicTest {
   @Test
   void fallbackDelay_forAnAnnouncingHolder_isItsRemainingTtl_cappedByTheDeadline() {
     long second = TimeUnit.SECONDS.toNanos(1);
-    assertThat(Acquisition.fallbackDelayNanos(TakeResult.busy(250, true), 10 * second))
+    assertThat(LockTakes.fallbackDelayNanos(TakeResult.busy(250, true), 10 * second))
         .isEqualTo(TimeUnit.MILLISECONDS.toNanos(251));
-    assertThat(Acquisition.fallbackDelayNanos(TakeResult.busy(30_000, true), 60 * second))
+    assertThat(LockTakes.fallbackDelayNanos(TakeResult.busy(30_000, true), 60 * second))
         .isEqualTo(TimeUnit.MILLISECONDS.toNanos(30_001));
-    assertThat(Acquisition.fallbackDelayNanos(TakeResult.busy(30_000, true), second))
+    assertThat(LockTakes.fallbackDelayNanos(TakeResult.busy(30_000, true), second))
         .isEqualTo(second);
   }
 
   @Test
   void fallbackDelay_forASilentHolder_pollsAtLeastEverySecond() {
     long second = TimeUnit.SECONDS.toNanos(1);
-    assertThat(Acquisition.fallbackDelayNanos(TakeResult.busy(30_000, false), 10 * second))
+    assertThat(LockTakes.fallbackDelayNanos(TakeResult.busy(30_000, false), 10 * second))
         .isEqualTo(Acquisition.MAX_POLL_NANOS);
-    assertThat(Acquisition.fallbackDelayNanos(TakeResult.busy(250, false), 10 * second))
+    assertThat(LockTakes.fallbackDelayNanos(TakeResult.busy(250, false), 10 * second))
         .isEqualTo(TimeUnit.MILLISECONDS.toNanos(251));
-    assertThat(Acquisition.fallbackDelayNanos(TakeResult.busy(-1, false), 10 * second))
+    assertThat(LockTakes.fallbackDelayNanos(TakeResult.busy(-1, false), 10 * second))
         .isEqualTo(Acquisition.MAX_POLL_NANOS); // a key without TTL
-    assertThat(Acquisition.fallbackDelayNanos(TakeResult.busy(-2, false), second))
+    assertThat(LockTakes.fallbackDelayNanos(TakeResult.busy(-2, false), second))
         .isZero(); // the key vanished: try again now
   }
 
