@@ -64,6 +64,23 @@ public interface Lease extends AutoCloseable {
    */
   void release();
 
+  /**
+   * Gives the lock back later, by Redis alone: sets the key to expire {@code delay} from now (if
+   * still held), stops renewing it and lets go of it here. Nothing then gives it back sooner: not a
+   * later {@link #release()}, not the client's {@code close()}, not a crash of this process. Until
+   * the key expires nobody else can take it; no release is announced when it does, so waiters take
+   * it by their fallback timer, which the key's expiry sets. For work that must not run again too
+   * soon (ShedLock's {@code lockAtLeastFor}). A zero delay is {@link #release()}; later calls of
+   * either do nothing.
+   *
+   * @throws LockLostException on the first call, if the lease had been lost before
+   * @throws RedisUnavailableException if Redis could not confirm the new expiry; the key then
+   *     expires on its own within the lease time
+   * @throws IllegalArgumentException if {@code delay} is negative or longer than {@link
+   *     RedMutex#MAX_LEASE_TIME}
+   */
+  void releaseAfter(Duration delay);
+
   /** Same as {@link #release()}. */
   @Override
   void close();

@@ -2,6 +2,7 @@ package io.redmutex.internal;
 
 import io.redmutex.Lease;
 import io.redmutex.LockLostException;
+import io.redmutex.RedMutex;
 import io.redmutex.RedisUnavailableException;
 import java.time.Duration;
 import java.util.List;
@@ -166,6 +167,31 @@ final class DefaultLease implements Lease {
   /** How long this lease has been held, until now. */
   Duration heldSoFar() {
     return Duration.ofNanos(engine.clock().nanoTime() - acquiredAtNanos);
+  }
+
+  @Override
+  public void releaseAfter(Duration delay) {
+    Durations.check("delay", delay, Duration.ZERO, RedMutex.MAX_LEASE_TIME);
+    if (delay.isZero()) {
+      release();
+      return;
+    }
+    State before;
+    synchronized (this) {
+      before = state;
+      if (before == State.RELEASED) {
+        return;
+      }
+      state = State.RELEASED;
+    }
+    if (before == State.LOST) {
+      throw lostException("released, but it had been lost before");
+    }
+    if (!key.expireIn(Math.max(1, delay.toMillis()))) {
+      reportLostAtRelease();
+      throw lostException("released, but it had been lost before");
+    }
+    engine.released(this, heldSoFar());
   }
 
   /** A loss found only by the release: told to the listener and the callbacks, once. */

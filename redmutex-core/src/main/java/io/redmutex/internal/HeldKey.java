@@ -343,6 +343,25 @@ final class HeldKey implements Renewer.Renewable {
     return true;
   }
 
+  /**
+   * Lets the key expire in Redis {@code millis} from now and stops holding it here, without a
+   * release: renewal stops before the expiry is sent, so none can push it later. Returns false if
+   * the key no longer held the token (or was not held here any more).
+   */
+  boolean expireIn(long millis) {
+    if (!end()) {
+      return false;
+    }
+    try {
+      return engine
+          .waiting()
+          .awaitRetrying(() -> engine.driver().extend(keys, token, millis), "extend", name());
+    } finally {
+      // No release will be announced: a waiter here takes now, and learns the key's new expiry.
+      engine.wakeUps().announceLocally(keys.channel());
+    }
+  }
+
   @Override
   public String toString() {
     return "HeldKey[" + keys.name() + "]";

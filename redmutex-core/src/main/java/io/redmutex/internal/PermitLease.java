@@ -2,6 +2,7 @@ package io.redmutex.internal;
 
 import io.redmutex.Lease;
 import io.redmutex.LockLostException;
+import io.redmutex.RedMutex;
 import io.redmutex.RedisUnavailableException;
 import java.time.Duration;
 import java.util.List;
@@ -270,6 +271,42 @@ final class PermitLease implements Lease, Renewer.Renewable {
     engine.notHolding(this, !given);
     // A try whose reply was lost may have given it back: then a later try finds it gone.
     if (!given && !inDoubt[0]) {
+      log.warn("redmutex: {} (fencing token {}) was lost before release", name(), fencingToken);
+      runLostCallbacks();
+      throw lostException("released, but it had been lost before");
+    }
+  }
+
+  @Override
+  public void releaseAfter(Duration delay) {
+    Durations.check("delay", delay, Duration.ZERO, RedMutex.MAX_LEASE_TIME);
+    if (delay.isZero()) {
+      release();
+      return;
+    }
+    long millis = Math.max(1, delay.toMillis());
+    State before;
+    synchronized (this) {
+      before = state;
+      if (before == State.RELEASED) {
+        return;
+      }
+      state = State.RELEASED;
+    }
+    // Renewal stops before the expiry is sent, so none can push it later.
+    engine.renewer().cancel(this);
+    if (before == State.LOST) {
+      throw lostException("released, but it had been lost before");
+    }
+    boolean extended;
+    try {
+      extended =
+          engine.waiting().awaitRetrying(() -> side.extend(member, millis), "extend", name());
+    } finally {
+      // No release will be announced: a waiter here takes now, and learns when the hold ends.
+      engine.notHolding(this, true);
+    }
+    if (!extended) {
       log.warn("redmutex: {} (fencing token {}) was lost before release", name(), fencingToken);
       runLostCallbacks();
       throw lostException("released, but it had been lost before");

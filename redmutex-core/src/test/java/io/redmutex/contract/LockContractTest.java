@@ -837,6 +837,32 @@ public abstract class LockContractTest {
     assertThat(held.isHeld()).isTrue();
   }
 
+  /**
+   * Lease.releaseAfter: the key stays this lease's until the delay, unrenewed; neither a release
+   * nor the client's close gives it back sooner; once it expires, a waiter takes it.
+   */
+  @Test
+  void releaseAfter_keepsTheKeyUntilTheDelay_throughReleaseAndClose() {
+    RedMutex holder = client();
+    Lease lease = holder.acquire(name, Duration.ZERO);
+
+    lease.releaseAfter(Duration.ofSeconds(20));
+
+    assertThat(lease.isHeld()).isFalse();
+    assertThat(Long.parseLong(admin("PTTL", name))).isBetween(1L, 20_000L); // not the 30 s lease
+    lease.release(); // does nothing now
+    holder.close(); // nor does close
+    RedMutex other = client();
+    assertThat(other.inspect(name).held()).isTrue();
+    assertThat(other.tryAcquire(name)).isEmpty();
+    admin("PEXPIRE", name, "200"); // as if the 20 s had passed
+    Lease next = other.acquire(name, scaled(Duration.ofSeconds(30)));
+    assertThat(next.fencingToken()).isGreaterThan(lease.fencingToken());
+    assertThatThrownBy(() -> next.releaseAfter(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("delay");
+  }
+
   @Test
   void acquireAsync_cancelledWhileWaiting_leavesNothingHeld() {
     RedMutex holder = client();

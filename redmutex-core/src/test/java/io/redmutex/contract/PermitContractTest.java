@@ -402,6 +402,25 @@ public abstract class PermitContractTest {
     assertThat(held.isHeld()).isTrue();
   }
 
+  /** Lease.releaseAfter, for a permit: still held in Redis after its release and close. */
+  @Test
+  void semaphore_releaseAfter_keepsThePermitUntilTheDelay_throughReleaseAndClose() {
+    RedMutex holder = client();
+    Lease permit = holder.semaphore(name, 1).acquire(Duration.ZERO);
+
+    permit.releaseAfter(Duration.ofSeconds(20));
+
+    assertThat(permit.isHeld()).isFalse();
+    permit.release(); // does nothing now
+    holder.close(); // nor does close
+    DistributedSemaphore other = client().semaphore(name, 1);
+    assertThat(other.availablePermits()).isZero();
+    assertThat(other.tryAcquire()).isEmpty();
+    admin(semKey(), "ZREMRANGEBYRANK", semKey(), "0", "-1"); // as if the 20 s had passed
+    Lease next = other.acquire(scaled(Duration.ofSeconds(30)));
+    assertThat(next.fencingToken()).isGreaterThan(permit.fencingToken());
+  }
+
   // ---- read-write lock ----
 
   @Test

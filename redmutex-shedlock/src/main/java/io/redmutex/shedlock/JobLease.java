@@ -24,7 +24,7 @@ final class JobLease {
   private enum State {
     /** The job runs; released at the lockAtMostFor deadline. */
     RUNNING,
-    /** The job finished; kept until the lockAtLeastFor deadline. */
+    /** The job finished; kept (renewed) until a lockAtLeastFor deadline over 30 days away. */
     LINGERING,
     RELEASED
   }
@@ -90,13 +90,13 @@ final class JobLease {
       return false;
     }
     if (System.nanoTime() - deadlineNanos >= 0) {
-      releaseNow("its lockAtMostFor passed before the extension");
+      releaseNow("its lockAtMostFor passed before the extension", Duration.ZERO);
       return false;
     }
     try {
       lease.extend(leaseTime);
     } catch (LockLostException lost) {
-      releaseNow("it was lost before the extension");
+      releaseNow("it was lost before the extension", Duration.ZERO);
       return false;
     }
     deadlineNanos = newDeadlineNanos;
@@ -105,8 +105,10 @@ final class JobLease {
   }
 
   /**
-   * The job finished: keeps the lease until {@code atLeastUntilNanos} if that is still ahead, else
-   * gives it back now.
+   * The job finished: if {@code atLeastUntilNanos} is still ahead, the key is left to expire in
+   * Redis then ({@link Lease#releaseAfter}): unrenewed and let go of here, so that neither this
+   * provider's nor the client's close, nor a crash of this process, frees the lock sooner. Else the
+   * lease is given back now.
    */
   synchronized void finish(long atLeastUntilNanos) {
     if (state != State.RUNNING) {
@@ -116,15 +118,16 @@ final class JobLease {
     if (now - deadlineNanos >= 0) {
       return; // the timer is releasing it, or has: lockAtMostFor passed while the job ran
     }
-    if (atLeastUntilNanos - now > 0) {
+    long until = atLeastUntilNanos - deadlineNanos < 0 ? atLeastUntilNanos : deadlineNanos;
+    Duration left = Duration.ofNanos(until - now);
+    if (left.compareTo(RedMutex.MAX_LEASE_TIME) > 0) {
+      // Longer than a key may be written for (30 days): kept and renewed here, released then.
       state = State.LINGERING;
-      if (atLeastUntilNanos - deadlineNanos < 0) {
-        deadlineNanos = atLeastUntilNanos;
-      }
+      deadlineNanos = until;
       arm();
-    } else {
-      releaseNow(null);
+      return;
     }
+    releaseNow(null, left.isNegative() ? Duration.ZERO : left);
   }
 
   private void arm() {
@@ -152,11 +155,15 @@ final class JobLease {
         state == State.RUNNING
             ? "lockAtMostFor passed while the job was still running; another instance may now"
                 + " run it"
-            : null);
+            : null,
+        Duration.ZERO);
   }
 
-  /** Gives the lease back; {@code why} is logged when it is not the normal end of a job. */
-  private void releaseNow(String why) {
+  /**
+   * Gives the lease back, now or (with a positive {@code after}) by letting its key expire then;
+   * {@code why} is logged when it is not the normal end of a job.
+   */
+  private void releaseNow(String why, Duration after) {
     if (timer != null) {
       timer.cancel(false);
       timer = null;
@@ -171,7 +178,7 @@ final class JobLease {
           why);
     }
     try {
-      lease.release();
+      lease.releaseAfter(after);
     } catch (LockLostException lost) {
       log.warn(
           "redmutex-shedlock: lock '{}' (fencing token {}) was lost while {}; another instance may"

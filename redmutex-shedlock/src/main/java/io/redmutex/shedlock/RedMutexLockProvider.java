@@ -41,11 +41,12 @@ import net.javacrumbs.shedlock.core.SimpleLock;
  * lease time of a ShedLock lock is {@code lockAtMostFor} itself, but at least 100 ms and at most
  * {@link #MAX_LEASE_TIME} (30 s), so a crashed holder blocks others for at most {@code
  * lockAtMostFor} plus that lease time. (ShedLock's own Redis provider writes the key for exactly
- * {@code lockAtMostFor} and never renews it; redmutex's core renews every lease until it is
- * released and has no fixed-TTL lease yet, hence the timer and the bound above.)
+ * {@code lockAtMostFor} and never renews it; redmutex's core renews every lease while the job runs,
+ * hence the timer and the bound above.)
  *
- * <p><b>lockAtLeastFor.</b> A job that finishes early keeps its lease until {@code lockAtLeastFor}
- * has passed since the lock was taken; only then is the key deleted.
+ * <p><b>lockAtLeastFor.</b> A job that finishes early leaves its key to expire in Redis when {@code
+ * lockAtLeastFor} has passed since the lock was taken ({@link io.redmutex.Lease#releaseAfter}): no
+ * instance runs the job again before then, even if this one shuts down or dies meanwhile.
  *
  * <p><b>extend.</b> {@link SimpleLock#extend} is supported (this is an {@link
  * ExtensibleLockProvider}, so ShedLock's {@code LockExtender} works): it moves the deadline and
