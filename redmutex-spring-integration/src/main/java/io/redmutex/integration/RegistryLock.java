@@ -103,13 +103,22 @@ final class RegistryLock implements DistributedLock {
     }
   }
 
+  /**
+   * Takes the lock if it is free now, whatever the interrupt flag says (as {@code
+   * ReentrantLock.tryLock()} does); the flag is kept.
+   */
   @Override
   public boolean tryLock() {
+    boolean interrupted = Thread.interrupted();
     try {
       return tryLock(Duration.ZERO, defaultTtl);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true; // interrupted meanwhile: the one try was made all the same
       return false;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

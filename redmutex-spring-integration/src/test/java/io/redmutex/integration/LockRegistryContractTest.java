@@ -468,6 +468,25 @@ abstract class LockRegistryContractTest {
     registry.obtain("test").unlock();
   }
 
+  /**
+   * Issue 19 (review finding R3): {@code Lock.tryLock()} takes a free lock whatever the interrupt
+   * flag says, as {@code ReentrantLock.tryLock()} does, and keeps the flag.
+   */
+  @Test
+  void tryLock_withTheInterruptFlagSet_takesAFreeLock_andKeepsTheFlag() {
+    Lock lock = registry().obtain("interrupted");
+    Thread.currentThread().interrupt();
+    boolean took;
+    try {
+      took = lock.tryLock();
+    } finally {
+      assertThat(Thread.interrupted()).as("the interrupt flag is kept").isTrue();
+    }
+    assertThat(took).isTrue();
+    lock.unlock();
+    assertThat(admin("EXISTS", key("interrupted"))).isEqualTo("0");
+  }
+
   @Test
   void lockInterruptibly_whenInterruptedWhileWaiting_throwsInterrupted() throws Exception {
     RedMutexLockRegistry registry = registry();
