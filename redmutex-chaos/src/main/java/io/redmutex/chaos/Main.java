@@ -11,14 +11,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /**
- * {@code redmutex-chaos [--quick] [--json FILE] [--seed N] [--scenario NAME[,NAME]] [--runs N]}:
- * runs the scenarios, prints a Markdown table on stdout (progress and violations on stderr), and
- * exits 1 if a fenced or liveness check failed, a calibration scenario found nothing, or a run
- * could not finish; 2 on bad arguments.
+ * {@code redmutex-chaos [--quick] [--json FILE] [--seed N] [--scenario NAME[,NAME]] [--runs N]
+ * [--shard I/N]}: runs the scenarios, prints a Markdown table on stdout (progress and violations on
+ * stderr), and exits 1 if a fenced or liveness check failed, a calibration scenario found nothing,
+ * or a run could not finish; 2 on bad arguments. {@code --shard I/N} runs the I-th of N shares of
+ * the scenarios (those whose place in the list, from 0, is I modulo N), so that N processes side by
+ * side run each scenario once between them.
  */
 public final class Main {
   private static final String USAGE =
-      "usage: run [--quick] [--json FILE] [--seed N] [--scenario NAME[,NAME...]] [--runs N]";
+      "usage: run [--quick] [--json FILE] [--seed N] [--scenario NAME[,NAME...]] [--runs N]"
+          + " [--shard I/N]";
 
   private Main() {}
 
@@ -37,6 +40,8 @@ public final class Main {
     Long seed = null;
     Set<String> only = null;
     Integer runs = null;
+    int shard = 0;
+    int shards = 1;
     try {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -48,6 +53,22 @@ public final class Main {
             runs = Integer.parseInt(value(args, ++i));
             if (runs < 1) {
               throw new IllegalArgumentException("--runs must be at least 1");
+            }
+          }
+          case "--shard" -> {
+            String[] parts = value(args, ++i).split("/", -1);
+            try {
+              if (parts.length != 2) {
+                throw new NumberFormatException();
+              }
+              shard = Integer.parseInt(parts[0]);
+              shards = Integer.parseInt(parts[1]);
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("--shard takes I/N, e.g. 0/2; was " + args[i]);
+            }
+            if (shards < 1 || shard < 0 || shard >= shards) {
+              throw new IllegalArgumentException(
+                  "--shard I/N needs 0 <= I < N, was " + shard + "/" + shards);
             }
           }
           case "-h", "--help" -> {
@@ -73,11 +94,22 @@ public final class Main {
       Set<String> chosen = only;
       scenarios.removeIf(s -> !chosen.contains(s.name()));
     }
+    if (shards > 1) {
+      List<Scenario> share = new ArrayList<>();
+      for (int i = shard; i < scenarios.size(); i += shards) {
+        share.add(scenarios.get(i));
+      }
+      scenarios = share;
+    }
     long masterSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 40);
     int runCount = runs != null ? runs : (quick ? 1 : 3);
     System.err.printf(
-        "redmutex-chaos: seed %d (rerun with --seed %d), %d run(s) per scenario%s%n",
-        masterSeed, masterSeed, runCount, quick ? ", quick" : "");
+        "redmutex-chaos: seed %d (rerun with --seed %d), %d run(s) per scenario%s%s%n",
+        masterSeed,
+        masterSeed,
+        runCount,
+        quick ? ", quick" : "",
+        shards > 1 ? ", shard " + shard + "/" + shards : "");
 
     Report report = new Report();
     for (Scenario scenario : scenarios) {
