@@ -108,6 +108,11 @@ public abstract class LockContractTest {
   private final List<RedMutex> clients = new ArrayList<>();
   private String name;
 
+  /** The lock name of the running test. */
+  protected String name() {
+    return name;
+  }
+
   @BeforeEach
   void nameLockAfterTest(TestInfo info) {
     name = "contract:" + info.getTestMethod().orElseThrow().getName() + ":" + System.nanoTime();

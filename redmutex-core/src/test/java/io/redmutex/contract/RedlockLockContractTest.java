@@ -1,13 +1,24 @@
 package io.redmutex.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.redmutex.LockException;
+import io.redmutex.LockListener;
+import io.redmutex.LockTimeoutException;
+import io.redmutex.RedMutex;
 import io.redmutex.testkit.RedisServer;
 import io.redmutex.testkit.RedlockMasters;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The lock contract with Redlock over three independent, password-protected masters ({@code
@@ -76,6 +87,43 @@ class RedlockLockContractTest extends LockContractTest {
   @Override
   protected List<String> clientLists() {
     return masters.stream().map(m -> m.command("CLIENT", "LIST")).toList();
+  }
+
+  /**
+   * Issue 19: a split vote against the deadline. Two masters hold the lock for two other owners,
+   * one each, so every take of this client wins one master only, is given back there, and is tried
+   * again until the deadline ends the acquire, with a take or its give-back on the way. The acquire
+   * times out, it is told once, and no master keeps this client's token.
+   */
+  @Test
+  void splitVotes_untilTheDeadline_timeOut_toldOnce_andLeaveNoMasterHeld() {
+    masters.get(0).command("SET", name(), "owner-elsewhere-1", "PX", "60000");
+    masters.get(2).command("SET", name(), "owner-elsewhere-2", "PX", "60000");
+    List<String> events = new CopyOnWriteArrayList<>();
+    RedMutex client =
+        client(
+            b ->
+                b.listener(
+                    new LockListener() {
+                      @Override
+                      public void acquired(String n, long fence, Duration waited) {
+                        events.add("acquired");
+                      }
+
+                      @Override
+                      public void acquireFailed(String n, Duration waited, LockException e) {
+                        events.add("failed:" + e.getClass().getSimpleName());
+                      }
+                    }));
+
+    assertThatThrownBy(() -> client.acquire(name(), Duration.ofMillis(300)))
+        .isInstanceOf(LockTimeoutException.class);
+
+    await().until(() -> !events.isEmpty());
+    assertThat(events).containsExactly("failed:LockTimeoutException");
+    await().until(() -> masters.get(1).command("EXISTS", name()).equals("0"));
+    assertThat(masters.get(0).command("GET", name())).isEqualTo("owner-elsewhere-1");
+    assertThat(masters.get(2).command("GET", name())).isEqualTo("owner-elsewhere-2");
   }
 
   @Override

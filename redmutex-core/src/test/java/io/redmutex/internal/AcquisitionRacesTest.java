@@ -265,4 +265,31 @@ class AcquisitionRacesTest {
     assertThat(b.calls("unwait")).isGreaterThanOrEqualTo(1);
     assertThat(redis.waiting(KEYS.key())).doesNotContain(waiter.taker().clientId());
   }
+
+  /**
+   * close() while a take is on its way: the acquire fails, its take in doubt is given back before
+   * the caller sees the failure, and the take's late answer (taken) is given back too.
+   */
+  @Test
+  void close_whileATakeIsOnItsWay_givesItBack_beforeTheCallerSeesTheFailure() {
+    FakeRedis.Driver b = redis.newDriver();
+    LockEngine waiter = engine(b);
+    b.hold("take"); // the take reaches Redis (and takes); its answer waits
+    CompletableFuture<Lease> waiting = waiter.acquireAsync(NAME, Duration.ofSeconds(60));
+    long[] releasesSeen = {-1};
+    watchOutcome(waiter, () -> releasesSeen[0] = b.calls("release"));
+    assertThat(redis.get(KEYS.key())).isNotNull();
+
+    engines.remove(waiter);
+    waiter.close();
+
+    assertThat(releasesSeen[0]).isEqualTo(1);
+    assertThat(redis.get(KEYS.key())).isNull();
+    assertThat(events).containsExactly("acquireFailed LockException", "caller sees LockException");
+    b.completeHeld(); // the late answer: taken, and given back again
+    assertThat(redis.get(KEYS.key())).isNull();
+    assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(LockException.class);
+  }
 }
