@@ -259,21 +259,23 @@ public abstract class LockContractTest {
   @Test
   void renewal_keepsShortLeaseAlive_forManyPeriods() {
     Renewals renewals = new Renewals();
-    RedMutex a = client(b -> b.leaseTime(Duration.ofMillis(500)).listener(renewals));
+    // Short, but not so short that a loaded machine's scheduling stall (a few hundred ms) is a
+    // loss.
+    RedMutex a = client(b -> b.leaseTime(Duration.ofMillis(1500)).listener(renewals));
     RedMutex other = client();
     Lease lease = a.acquire(name, Duration.ZERO);
     AtomicInteger losses = new AtomicInteger();
     lease.onLost(losses::incrementAndGet);
 
-    // Thirty renewals, ten lease times: without them the key would be long gone.
+    // Ten renewals, over three lease times: without them the key would be long gone.
     await()
         .atMost(Duration.ofSeconds(5).plus(scaled(Duration.ofSeconds(10))))
-        .until(() -> renewals.of(lease) >= 30);
+        .until(() -> renewals.of(lease) >= 10);
 
     assertThat(losses).hasValue(0);
     assertThat(lease.isHeld()).isTrue();
     assertThat(other.tryAcquire(name)).isEmpty();
-    assertThat(Long.parseLong(admin("PTTL", name))).isBetween(1L, 500L);
+    assertThat(Long.parseLong(admin("PTTL", name))).isBetween(1L, 1500L);
     lease.release();
   }
 
@@ -373,7 +375,7 @@ public abstract class LockContractTest {
   @Test
   void release_stopsRenewal() {
     Renewals renewals = new Renewals();
-    RedMutex a = client(b -> b.leaseTime(Duration.ofMillis(600)).listener(renewals));
+    RedMutex a = client(b -> b.leaseTime(Duration.ofMillis(1500)).listener(renewals));
     Lease released = a.acquire(name, Duration.ZERO);
     Lease kept = a.acquire(name + ":kept", Duration.ZERO); // renewed by the same renewer
     await().until(() -> renewals.of(released) >= 1 && renewals.of(kept) >= 1);
@@ -384,7 +386,7 @@ public abstract class LockContractTest {
     // Six renewal periods of the other lease, the clock of this test: none of the released one
     // (Redisson #7272).
     await()
-        .atMost(Duration.ofSeconds(2).plus(scaled(Duration.ofSeconds(5))))
+        .atMost(Duration.ofSeconds(3).plus(scaled(Duration.ofSeconds(5))))
         .until(() -> renewals.of(kept) >= keptBefore + 6);
     assertThat(renewals.of(released)).isEqualTo(afterRelease);
     kept.release();

@@ -259,12 +259,13 @@ public abstract class PermitContractTest {
   void semaphore_renewal_keepsPermitsPastTheLeaseTime() {
     CountingDriver.Calls calls = new CountingDriver.Calls();
     DistributedSemaphore semaphore =
-        client(b -> Internals.countScripts(b.leaseTime(Duration.ofMillis(600)), calls))
+        client(b -> Internals.countScripts(b.leaseTime(Duration.ofMillis(1500)), calls))
             .semaphore(name, 2);
     Lease one = semaphore.acquire(Duration.ZERO);
     Lease two = semaphore.acquire(Duration.ZERO);
 
-    // Ten renewals of each, over three lease times: without them both permits would be free.
+    // Ten renewals of each, over three lease times: without them both permits would be free. (A
+    // lease of 1.5 s: a loaded machine's scheduling stall of a few hundred ms is no loss.)
     await().atMost(scaled(Duration.ofSeconds(30))).until(() -> calls.of("permit_extend") >= 20);
 
     assertThat(one.isHeld()).isTrue();
@@ -615,10 +616,11 @@ public abstract class PermitContractTest {
   void readWrite_renewal_keepsReadAndWriteHoldsPastTheLeaseTime() {
     CountingDriver.Calls calls = new CountingDriver.Calls();
     DistributedReadWriteLock lock =
-        client(b -> Internals.countScripts(b.leaseTime(Duration.ofMillis(600)), calls))
+        client(b -> Internals.countScripts(b.leaseTime(Duration.ofMillis(1500)), calls))
             .readWriteLock(name);
     Lease writing = lock.write().acquire(Duration.ZERO);
-    await().atMost(scaled(Duration.ofSeconds(30))).until(() -> calls.of("permit_extend") >= 10);
+    // Six renewals, two lease times, of each hold.
+    await().atMost(scaled(Duration.ofSeconds(30))).until(() -> calls.of("permit_extend") >= 6);
     assertThat(writing.isHeld()).isTrue();
     assertThat(client().readWriteLock(name).read().tryAcquire()).isEmpty();
     writing.release();
@@ -627,7 +629,7 @@ public abstract class PermitContractTest {
     long before = calls.of("permit_extend");
     await()
         .atMost(scaled(Duration.ofSeconds(30)))
-        .until(() -> calls.of("permit_extend") >= before + 10);
+        .until(() -> calls.of("permit_extend") >= before + 6);
     assertThat(reading.isHeld()).isTrue();
     assertThat(client().readWriteLock(name).write().tryAcquire()).isEmpty();
     reading.release();
