@@ -129,15 +129,20 @@ final class DefaultLease implements Lease {
     engine.runCallback("a lease-lost callback", callback);
   }
 
+  /** Marks this lease released, once; the state it had (RELEASED: it had been, nothing to do). */
+  private State markReleased() {
+    synchronized (this) {
+      State before = state;
+      state = State.RELEASED;
+      return before;
+    }
+  }
+
   @Override
   public void release() {
-    State before;
-    synchronized (this) {
-      before = state;
-      if (before == State.RELEASED) {
-        return;
-      }
-      state = State.RELEASED;
+    State before = markReleased();
+    if (before == State.RELEASED) {
+      return;
     }
     boolean expired = key.hasExpired();
     if (before == State.LOST) {
@@ -176,13 +181,9 @@ final class DefaultLease implements Lease {
       release();
       return;
     }
-    State before;
-    synchronized (this) {
-      before = state;
-      if (before == State.RELEASED) {
-        return;
-      }
-      state = State.RELEASED;
+    State before = markReleased();
+    if (before == State.RELEASED) {
+      return;
     }
     if (before == State.LOST) {
       throw lostException("released, but it had been lost before");

@@ -3,7 +3,6 @@ package io.redmutex.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lettuce.core.RedisURI;
 import io.redmutex.Lease;
 import io.redmutex.LockException;
 import io.redmutex.LockListener;
@@ -45,20 +44,8 @@ class AcquisitionRacesTest {
   }
 
   private LockEngine engine(FakeRedis.Driver driver) {
-    Settings settings =
-        new Settings(
-            RedisURI.create("redis://fake:6379"),
-            List.of(),
-            Duration.ofSeconds(30),
-            "",
-            Duration.ofSeconds(5),
-            recorder(),
-            0,
-            Duration.ZERO,
-            clock,
-            null,
-            null);
-    LockEngine engine = new LockEngine(settings, driver, scheduler, Runnable::run);
+    LockEngine engine =
+        FakeEngines.engine(clock, scheduler, driver, Duration.ofSeconds(30), recorder());
     engines.add(engine);
     return engine;
   }

@@ -3,7 +3,6 @@ package io.redmutex.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lettuce.core.RedisURI;
 import io.redmutex.Lease;
 import io.redmutex.LockListener;
 import io.redmutex.LockTimeoutException;
@@ -39,20 +38,7 @@ class EngineLogicTest {
   }
 
   private LockEngine engine(FakeRedis.Driver driver, Duration leaseTime, LockListener listener) {
-    Settings settings =
-        new Settings(
-            RedisURI.create("redis://fake:6379"),
-            List.of(),
-            leaseTime,
-            "",
-            Duration.ofSeconds(5),
-            listener,
-            0,
-            Duration.ZERO,
-            clock,
-            null,
-            null);
-    LockEngine engine = new LockEngine(settings, driver, scheduler, Runnable::run);
+    LockEngine engine = FakeEngines.engine(clock, scheduler, driver, leaseTime, listener);
     engines.add(engine);
     return engine;
   }
