@@ -86,7 +86,19 @@
 
   // ---- rendering ----
 
+  // How long drawing took, for measurements (README's 100,000-lock figures); read-only data.
+  var timing = { firstRenderAt: null, lastRenderMillis: null, renders: 0 };
+  window.redmutexDashboard = timing;
+
   function render() {
+    var started = performance.now();
+    renderAll();
+    timing.lastRenderMillis = performance.now() - started;
+    timing.renders++;
+    if (timing.firstRenderAt === null) { timing.firstRenderAt = performance.now(); }
+  }
+
+  function renderAll() {
     var snap = state.snap;
     $('target').textContent = snap.target + (snap.pattern !== '*' ? '  pattern ' + snap.pattern : '');
     $('status').textContent = 'updated ' + clock(snap.takenAt) + ' \u00b7 read in ' + snap.scanMillis + ' ms';

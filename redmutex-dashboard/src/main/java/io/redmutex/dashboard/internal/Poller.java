@@ -28,7 +28,7 @@ public final class Poller implements AutoCloseable {
   // Guarded by this.
   private String json;
   private long sequence;
-  private long lastWatched = System.nanoTime();
+  private long lastWatched;
   private boolean wake;
   private boolean closed;
   private final List<Object[]> broken = new ArrayList<>();
@@ -62,6 +62,8 @@ public final class Poller implements AutoCloseable {
     this.settings = new LinkedHashMap<>(settings);
     this.pollNanos = TimeUnit.MILLISECONDS.toNanos(pollMillis);
     this.idleNanos = idleMillis == 0 ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toNanos(idleMillis);
+    // A poller that may idle starts idle: nothing is read until a page asks.
+    this.lastWatched = idleMillis == 0 ? System.nanoTime() : System.nanoTime() - idleNanos - 1;
     this.redact = redact;
     this.thread = new Thread(this::run, "redmutex-dashboard-poller");
     this.thread.setDaemon(true);
