@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -16,14 +18,40 @@ import java.util.function.Supplier;
  * {@code KEYS}, then one inspection per key found), at most {@code limit} rows of all kinds.
  */
 final class SnapshotReader {
+  /**
+   * Semaphores and read-write locks are searched for again once {@value #RESCAN_FACTOR} times as
+   * long as their last search took has passed, at most every {@code MAX_RESCAN} (10 s). Their
+   * search ({@code SCAN ... TYPE hash}) cannot stop early at the limit as the locks' can: it walks
+   * the whole keyspace, which with 100,000 locks is most of a poll's cost, so it is kept to about
+   * 5% of the time. On a small keyspace, that is every poll. In between, those found are inspected
+   * by name; a new one shows up at the next search.
+   */
+  static final int RESCAN_FACTOR = 20;
+
+  static final long MAX_RESCAN_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   private final RedMutex mutex;
   private final String pattern;
   private final int limit;
+  private final LongSupplier nanoTime;
+
+  // Owned by the poller thread.
+  private long lastPermitsScan;
+  private long rescanNanos;
+  private boolean scanned;
+  private List<String> semaphores = List.of();
+  private List<String> readWriteLocks = List.of();
+  private final List<String> permitNotes = new ArrayList<>();
 
   SnapshotReader(RedMutex mutex, String pattern, int limit) {
+    this(mutex, pattern, limit, System::nanoTime);
+  }
+
+  SnapshotReader(RedMutex mutex, String pattern, int limit, LongSupplier nanoTime) {
     this.mutex = mutex;
     this.pattern = pattern;
     this.limit = limit;
+    this.nanoTime = nanoTime;
   }
 
   /**
@@ -37,21 +65,35 @@ final class SnapshotReader {
 
   Read read() {
     int ask = limit == Integer.MAX_VALUE ? limit : limit + 1;
-    List<String> notes = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
     for (LockInfo lock : mutex.list(pattern, ask)) {
       rows.add(lock(lock));
     }
-    for (PermitsInfo info : optional(() -> mutex.listSemaphores(pattern, ask), notes)) {
-      rows.add(permits(info, true));
+    long now = nanoTime.getAsLong();
+    List<PermitsInfo> foundSemaphores;
+    List<PermitsInfo> foundReadWrite;
+    if (!scanned || now - lastPermitsScan >= rescanNanos) {
+      permitNotes.clear();
+      foundSemaphores = optional(() -> mutex.listSemaphores(pattern, ask), permitNotes);
+      foundReadWrite = optional(() -> mutex.listReadWriteLocks(pattern, ask), permitNotes);
+      semaphores = foundSemaphores.stream().map(PermitsInfo::name).toList();
+      readWriteLocks = foundReadWrite.stream().map(PermitsInfo::name).toList();
+      long took = nanoTime.getAsLong() - now;
+      rescanNanos = Math.min(MAX_RESCAN_NANOS, took * RESCAN_FACTOR);
+      lastPermitsScan = now;
+      scanned = true;
+    } else {
+      foundSemaphores = semaphores.stream().map(mutex::inspectSemaphore).toList();
+      foundReadWrite = readWriteLocks.stream().map(mutex::inspectReadWriteLock).toList();
     }
-    for (PermitsInfo info : optional(() -> mutex.listReadWriteLocks(pattern, ask), notes)) {
-      rows.add(permits(info, false));
-    }
+    foundSemaphores.forEach(info -> rows.add(permits(info, true)));
+    foundReadWrite.forEach(info -> rows.add(permits(info, false)));
     rows.sort(Comparator.comparing(Row::name).thenComparing(Row::kind));
     boolean truncated = rows.size() > limit;
     return new Read(
-        truncated ? List.copyOf(rows.subList(0, limit)) : List.copyOf(rows), truncated, notes);
+        truncated ? List.copyOf(rows.subList(0, limit)) : List.copyOf(rows),
+        truncated,
+        List.copyOf(permitNotes));
   }
 
   /** Semaphores and read-write locks, which a Redlock deployment does not offer. */
