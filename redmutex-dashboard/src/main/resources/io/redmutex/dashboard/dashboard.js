@@ -7,6 +7,7 @@
   var token = new URLSearchParams(location.search).get('token');
   var auth = token ? { Authorization: 'Bearer ' + token } : {};
   var TIMELINE_SPAN = 5 * 60 * 1000;
+  var HOLDS_SHOWN = 12;
 
   var state = {
     snap: null,
@@ -186,8 +187,10 @@
       if (r.holder.host) { detail.push('host ' + r.holder.host); }
       if (r.holder.pid) { detail.push('pid ' + r.holder.pid); }
       detail.push(r.holder.library);
-      if (r.holder.library === 'redmutex') { detail.push('thread not recorded'); }
       holder.appendChild(el('small', null, detail.join(' \u00b7 ')));
+      holder.title = r.holder.library === 'redmutex'
+        ? 'The holding thread is not recorded in Redis (wire protocol v1).'
+        : 'Written by another library or language: Redis tells only that the key exists, and its TTL.';
       if (r.holders && r.holders.length > 1) {
         holder.title = r.holders.map(function (h) { return (h.writer ? 'writer: ' : '') + h.label; }).join('\n');
       }
@@ -253,11 +256,14 @@
 
   function renderTimeline() {
     var snap = state.snap;
-    var span = Math.min(TIMELINE_SPAN, snap.historyMillis);
-    $('timelineWindow').textContent = 'last ' + duration(span);
     var now = snap.takenAt;
-    var from = now - span;
     var names = Object.keys(snap.timeline).sort();
+    // The span: since the first hold seen (at least a minute), at most five minutes.
+    var earliest = now;
+    names.forEach(function (n) { if (snap.timeline[n].length) { earliest = Math.min(earliest, snap.timeline[n][0].start); } });
+    var span = Math.max(60 * 1000, Math.min(TIMELINE_SPAN, snap.historyMillis, now - earliest));
+    $('timelineWindow').textContent = 'last ' + duration(span);
+    var from = now - span;
     var filter = $('filter').value.toLowerCase();
     if (filter) { names = names.filter(function (n) { return n.toLowerCase().indexOf(filter) >= 0; }); }
     if (state.selected) { names = names.filter(function (n) { return n === state.selected; }); }
@@ -296,7 +302,9 @@
     holds.hidden = !list;
     var tbody = holds.tBodies[0];
     var rows = document.createDocumentFragment();
-    (list || []).slice().reverse().forEach(function (hold) {
+    var latest = (list || []).slice().reverse();
+    var earlier = latest.length - HOLDS_SHOWN;
+    latest.slice(0, HOLDS_SHOWN).forEach(function (hold) {
       var tr = el('tr');
       tr.appendChild(el('td', null, hold.holder));
       tr.appendChild(el('td', 'num', hold.fencingToken || '-'));
@@ -305,6 +313,13 @@
       tr.appendChild(el('td', 'ended', hold.end ? hold.ended : 'still held'));
       rows.appendChild(tr);
     });
+    if (earlier > 0) {
+      var more = el('tr', 'earlier');
+      var cell = el('td', null, '\u2026 and ' + earlier + ' earlier');
+      cell.colSpan = 5;
+      more.appendChild(cell);
+      rows.appendChild(more);
+    }
     tbody.replaceChildren(rows);
   }
 
