@@ -260,11 +260,17 @@ public final class HeadlessChromium implements Closeable {
     }
   }
 
+  /**
+   * Deletes {@code dir}, trying again if files come and go meanwhile (a browser process that is
+   * still exiting writes its last state); a leftover temporary directory is harmless.
+   */
   private static void deleteQuietly(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a leftover temporary directory is harmless
+    for (int attempt = 0; attempt < 5 && Files.exists(dir); attempt++) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException | UncheckedIOException e) {
+        // changed under the walk: walk again
+      }
     }
   }
 
@@ -272,7 +278,9 @@ public final class HeadlessChromium implements Closeable {
   @Override
   public void close() {
     devTools.close();
+    List<ProcessHandle> children = process.descendants().toList();
     process.destroy();
+    children.forEach(ProcessHandle::destroy);
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -281,6 +289,7 @@ public final class HeadlessChromium implements Closeable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
+    children.forEach(ProcessHandle::destroyForcibly);
     deleteQuietly(profile);
   }
 
