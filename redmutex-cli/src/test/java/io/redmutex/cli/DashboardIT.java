@@ -12,6 +12,8 @@ import io.redmutex.testkit.Timing;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -142,13 +144,20 @@ class DashboardIT {
       {"--history", "10s", "--history must be within 1m..24h"},
       {"--token", "", "--token is empty"},
     };
+    // All at once: each is a JVM start, and none needs another.
+    List<Cli> runs = new ArrayList<>();
     for (String[] c : cases) {
-      Cli cli = Cli.run("--redis", "redis://127.0.0.1:1", "dashboard", c[0], c[1]);
-      assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCodes.USAGE);
-      assertThat(cli.stderr()).as(cli.toString()).contains(c[2]);
+      runs.add(Cli.start("--redis", "redis://127.0.0.1:1", "dashboard", c[0], c[1]));
     }
     Cli unreachable =
-        Cli.run("--redis", "redis://127.0.0.1:1", "dashboard", "--listen", "127.0.0.1:0");
+        Cli.start("--redis", "redis://127.0.0.1:1", "dashboard", "--listen", "127.0.0.1:0");
+    for (int i = 0; i < cases.length; i++) {
+      Cli cli = runs.get(i);
+      cli.awaitExit();
+      assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCodes.USAGE);
+      assertThat(cli.stderr()).as(cli.toString()).contains(cases[i][2]);
+    }
+    unreachable.awaitExit();
     assertThat(unreachable.exitCode())
         .as(unreachable.toString())
         .isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
