@@ -55,6 +55,27 @@ class StandaloneDashboardTest extends DashboardBrowserContract {
   }
 
   @Test
+  void clickingAHeader_sortsByIt_andAgain_reverses() {
+    try (Lease first = holderClient.acquire("sort:b-first", Duration.ZERO);
+        Lease second = holderClient.acquire("sort:a-second", Duration.ZERO)) {
+      await().atMost(WAIT).until(() -> cell("lock", "sort:a-second", "name") != null);
+      String sortNames =
+          "[...document.querySelectorAll('#rows tr')].map(r => r.dataset.name)"
+              + ".filter(n => n.startsWith('sort:')).join(',')";
+      assertThat(unquote(browser.evaluate(sortNames))).isEqualTo("sort:a-second,sort:b-first");
+      String clickToken = "document.querySelector('th[data-key=\"fencingToken\"]').click()";
+      try {
+        browser.evaluate(clickToken); // ascending tokens: the first taken first
+        assertThat(unquote(browser.evaluate(sortNames))).isEqualTo("sort:b-first,sort:a-second");
+        browser.evaluate(clickToken); // descending
+        assertThat(unquote(browser.evaluate(sortNames))).isEqualTo("sort:a-second,sort:b-first");
+      } finally {
+        browser.evaluate("document.querySelector('th[data-key=\"name\"]').click()");
+      }
+    }
+  }
+
+  @Test
   void breakWithAnotherToken_breaksNothing() {
     try (Lease lease = holderClient.acquire("stuck:other", Duration.ZERO)) {
       Dashboard.Response answer = dashboard.breakLock("stuck:other", lease.fencingToken() - 1);
