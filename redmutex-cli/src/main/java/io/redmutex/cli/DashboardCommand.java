@@ -46,10 +46,12 @@ import picocli.CommandLine.Spec;
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  redmutex dashboard                                  # http://127.0.0.1:8080/",
-      "  redmutex dashboard --redis redis-sentinel://:pw@sentinel:26379#mymaster 'orders:*'",
-      "  REDMUTEX_DASHBOARD_TOKEN=$(openssl rand -hex 16) redmutex dashboard --listen 0.0.0.0:8080",
-      "  redmutex dashboard --allow-break --listen 127.0.0.1:0   # any free port"
+      "  redmutex dashboard                        # http://127.0.0.1:8080/",
+      "  redmutex dashboard 'orders:*' --allow-break",
+      "  redmutex dashboard --listen 0.0.0.0:8080 --token \"$TOKEN\"",
+      "  redmutex dashboard --listen 127.0.0.1:0   # any free port",
+      "",
+      "It runs until stopped: Ctrl-C (exit 130) or SIGTERM (exit 143)."
     })
 final class DashboardCommand implements Callable<Integer> {
   static final String TOKEN_ENV = "REDMUTEX_DASHBOARD_TOKEN";
