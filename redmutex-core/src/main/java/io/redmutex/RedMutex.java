@@ -206,6 +206,18 @@ public final class RedMutex implements AutoCloseable {
   }
 
   /**
+   * As {@link #forceRelease(String)}, but only while the lock's fencing token is {@code
+   * fencingToken}: for tools that show a holder and break exactly that one (the dashboard).
+   *
+   * @return what was broken, or empty if the lock was free
+   * @throws LockException if the lock is held with another fencing token, or changed hands between
+   *     the inspection and the break (nothing was broken; inspect it again)
+   */
+  public Optional<LockInfo> forceRelease(String name, long fencingToken) {
+    return engine.inspection().forceRelease(name, fencingToken);
+  }
+
+  /**
    * A semaphore of {@code permits} permits named {@code name}: at most that many leases at once,
    * across every client. Cheap: nothing is sent until an acquire.
    *

@@ -31,7 +31,7 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
           e.getCommandLine(),
           "unknown command '"
               + unmatched.getUnmatched().get(0)
-              + "': use one of run, status, list, release, demo");
+              + "': use one of run, status, list, release, dashboard, demo");
     }
     return usage(e.getCommandLine(), e.getMessage());
   }

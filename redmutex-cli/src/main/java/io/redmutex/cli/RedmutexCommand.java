@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       StatusCommand.class,
       ListCommand.class,
       ReleaseCommand.class,
+      DashboardCommand.class,
       DemoCommand.class,
       DemoWorkerCommand.class,
       HelpCommand.class
@@ -47,6 +48,7 @@ import picocli.CommandLine.Spec;
       "  redmutex status nightly --json",
       "  redmutex list 'orders:*'",
       "  redmutex release --force nightly       # break a stuck lock",
+      "  redmutex dashboard                     # live page: http://127.0.0.1:8080/",
       "",
       "Environment:",
       "  REDMUTEX_URI    the Redis URI when --redis is not given",
@@ -129,7 +131,7 @@ final class RedmutexCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new ParameterException(
-        spec.commandLine(), "missing COMMAND: one of run, status, list, release, demo");
+        spec.commandLine(), "missing COMMAND: one of run, status, list, release, dashboard, demo");
   }
 
   boolean verbose() {

@@ -221,7 +221,7 @@ class ErrorsIT {
       assertThat(unknown.exitCode()).isEqualTo(2);
       assertThat(unknown.stderr())
           .startsWith(
-              "redmutex: unknown command 'nosuch': use one of run, status, list, release, demo\n");
+              "redmutex: unknown command 'nosuch': use one of run, status, list, release, dashboard, demo\n");
       assertThat(sentinelAtRedis.exitCode()).isEqualTo(3);
       assertThat(sentinelAtRedis.stderr())
           .contains("a Redis server answered, not a Sentinel; use redis://HOST:PORT")

@@ -118,9 +118,30 @@ public final class Inspection {
    *     was broken
    */
   public Optional<LockInfo> forceRelease(String name) {
+    return forceRelease(name, null);
+  }
+
+  /**
+   * As {@link #forceRelease(String)}, but only if the lock's fencing token is {@code
+   * expectedFencingToken} when inspected (null: whatever it is): a tool that showed one holder
+   * breaks that holder, never the next one.
+   *
+   * @throws LockException if the token differs, or the lock changed hands before the break
+   */
+  public Optional<LockInfo> forceRelease(String name, Long expectedFencingToken) {
     Seen before = read(name);
     if (!before.info().held()) {
       return Optional.empty();
+    }
+    if (expectedFencingToken != null && before.info().fencingToken() != expectedFencingToken) {
+      throw new LockException(
+          "lock '"
+              + name
+              + "' is now held with fencing token "
+              + before.info().fencingToken()
+              + ", not "
+              + expectedFencingToken
+              + "; nothing was broken: inspect it again");
     }
     LockKeys keys = LockKeys.of(engine.settings().keyPrefix(), name);
     String broken =
