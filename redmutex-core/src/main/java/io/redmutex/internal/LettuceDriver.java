@@ -100,12 +100,17 @@ final class LettuceDriver extends ScriptedDriver {
   /**
    * The first connection, which decides whether the client can be built. A handshake can fail
    * without a clear cause ("Connection closed prematurely" while the server answers the
-   * authentication) on a loaded machine; such a failure is tried again, twice, so that the error a
-   * user sees names the real cause (wrong password, connection refused).
+   * authentication) on a loaded machine: Lettuce's handshake handler closes the channel on the
+   * server's error and reports it once the close completes, and the channel's end can be reported
+   * first. Such a failure is tried again, up to four times with a growing pause (20 to 160 ms), so
+   * that the error a user sees names the real cause (wrong password, connection refused).
    */
   private StatefulRedisConnection<String, String> connectFirst(String server) {
     RuntimeException failure = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      if (attempt > 0) {
+        pause(20L << (attempt - 1));
+      }
       try {
         return connectMaster().get(commandTimeout.toMillis() * 3, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
@@ -122,6 +127,15 @@ final class LettuceDriver extends ScriptedDriver {
       }
     }
     throw failure;
+  }
+
+  private static void pause(long millis) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RedisUnavailableException("interrupted while connecting", e);
+    }
   }
 
   /**
