@@ -236,9 +236,15 @@ final class Acquisition<L> {
     }
   }
 
-  /** Sends a take, if this acquire is still in state {@code from} (else another path went on). */
+  /**
+   * Sends a take, if this acquire is still in state {@code from} (else another path went on). The
+   * take is handed to the driver under this lock, so that a give-up, decided under it too, always
+   * sends its give-back after the take: on one connection, the give-back cannot reach Redis first.
+   * The answer is read after the lock.
+   */
   private void take(State from) {
     long seen;
+    CompletableFuture<Answer<L>> sent;
     synchronized (this) {
       if (state != from) {
         return;
@@ -247,10 +253,10 @@ final class Acquisition<L> {
       cancelRetryTimer();
       seen = channel == null ? -1 : channel.releases();
       takeInDoubt = true;
+      long sentAt = engine.clock().nanoTime();
+      sent = Failures.call(() -> takes.take(sentAt));
     }
-    long sentAt = engine.clock().nanoTime();
-    Failures.call(() -> takes.take(sentAt))
-        .whenComplete((answer, error) -> onAnswer(answer, error, seen));
+    sent.whenComplete((answer, error) -> onAnswer(answer, error, seen));
   }
 
   private void onAnswer(Answer<L> answer, Throwable error, long seen) {

@@ -279,4 +279,44 @@ class AcquisitionRacesTest {
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(LockException.class);
   }
+
+  /**
+   * The give-up comes while the thread that decided to take has not sent the take yet (stalled
+   * between the decision and the send): the take must still reach Redis before the give-back, so
+   * that it can never land after it (and after what the caller does next: a release of its own,
+   * which the late take would then find free and take, for nobody, until it is given back again).
+   */
+  @Test
+  void giveUp_whileTheTakeIsDecidedButNotSent_sendsTheGiveBackAfterTheTake() throws Exception {
+    FakeRedis.Driver b = redis.newDriver();
+    LockEngine waiter = engine(b);
+    Thread[] givingUp = new Thread[1];
+    b.beforeNextSend(
+        "take",
+        () -> {
+          // Another thread gives up now; this one waits a moment for it, as a stalled one would.
+          givingUp[0] =
+              new Thread(
+                  () -> waiter.pending().forEach(a -> a.cancel(new LockException("given up"))));
+          givingUp[0].start();
+          try {
+            givingUp[0].join(200);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+
+    CompletableFuture<Lease> taking = waiter.acquireAsync(NAME, Duration.ofSeconds(60));
+    givingUp[0].join(10_000);
+
+    // Once the take is sent, the give-up and the take's answer race, and either may win: the
+    // caller gets the lock or the failure. Either way the take went first, and nothing stays held.
+    try {
+      taking.get(10, TimeUnit.SECONDS).release();
+    } catch (ExecutionException gaveUp) {
+      assertThat(gaveUp).hasCauseInstanceOf(LockException.class);
+    }
+    assertThat(b.sent()).startsWith("take", "release");
+    assertThat(redis.get(KEYS.key())).isNull();
+  }
 }

@@ -103,6 +103,8 @@ final class FakeRedis {
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     private final Set<String> lostAnswers = ConcurrentHashMap.newKeySet();
     private final Map<String, SendHold> sendHolds = new ConcurrentHashMap<>();
+    private final Map<String, Runnable> beforeSends = new ConcurrentHashMap<>();
+    private final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Consumer<String> wakeUps = c -> {};
 
     /** Sends of one operation after the first {@code passed}, run only behind an {@code until}. */
@@ -124,6 +126,19 @@ final class FakeRedis {
      */
     void holdSendsUntil(String held, long passed, String until) {
       sendHolds.put(held, new SendHold(until, passed));
+    }
+
+    /**
+     * Runs {@code hook} once, on the sending thread, when this client next calls {@code operation},
+     * before the command reaches the server: what a thread stalled there would let happen first.
+     */
+    void beforeNextSend(String operation, Runnable hook) {
+      beforeSends.put(operation, hook);
+    }
+
+    /** The operations this client sent, in the order they reached the server. */
+    List<String> sent() {
+      return List.copyOf(sent);
     }
 
     /** From now on, {@code operation}'s commands run, but their answers are lost on the way. */
@@ -155,6 +170,10 @@ final class FakeRedis {
     }
 
     private <T> CompletableFuture<T> answer(String operation, java.util.function.Supplier<T> op) {
+      Runnable hook = beforeSends.remove(operation);
+      if (hook != null) {
+        hook.run();
+      }
       calls.computeIfAbsent(operation, o -> new AtomicLong()).incrementAndGet();
       SendHold hold = sendHolds.get(operation);
       if (hold != null && hold.passed.getAndDecrement() <= 0) {
@@ -189,6 +208,7 @@ final class FakeRedis {
     }
 
     private <T> CompletableFuture<T> reply(String operation, java.util.function.Supplier<T> op) {
+      sent.add(operation);
       T value = op.get(); // the command runs on the server at once; only its reply may wait
       if (lostAnswers.contains(operation)) {
         return CompletableFuture.failedFuture(
