@@ -8,8 +8,28 @@ import java.time.Duration;
  * happened: they should be fast, as a slow one delays the next events (never a renewal), and should
  * not throw (an exception is logged and ignored). Every method has an empty default, so implement
  * only what you need.
+ *
+ * <p>One event is the exception: {@link #acquireStarting} is told on the thread that calls {@link
+ * RedMutex#acquire}, {@link RedMutex#tryAcquire} or {@link RedMutex#acquireAsync}, so that a tracer
+ * can open a span in that thread's context, and the {@link Acquisition} it returns is told that
+ * acquire's outcome.
  */
 public interface LockListener {
+
+  /**
+   * An acquire of lock {@code name} starts: told on the thread that called {@link
+   * RedMutex#acquire}, {@link RedMutex#tryAcquire} or {@link RedMutex#acquireAsync}, before
+   * anything is sent, unlike every other event. It exists for tracing: the caller's current span or
+   * observation is the parent of the acquire's. It must be fast and must not block; an exception it
+   * throws is logged and ignored (the acquire goes on). Acquires through a {@link DistributedLock}
+   * view, semaphores and read-write locks do not tell it.
+   *
+   * @param name the lock name
+   * @return told of this acquire's outcome; {@link Acquisition#NONE} (the default) to ignore it
+   */
+  default Acquisition acquireStarting(String name) {
+    return Acquisition.NONE;
+  }
 
   /**
    * A lease was taken after waiting {@code waited}.
@@ -63,6 +83,38 @@ public interface LockListener {
    * @param toFencingToken the new lease's fencing token
    */
   default void handedOff(String name, long fromFencingToken, long toFencingToken) {}
+
+  /**
+   * One acquire that {@link #acquireStarting} was told of. Exactly one method is called, once: on
+   * the calling thread for {@code acquire} and {@code tryAcquire}, before the call returns; for
+   * {@code acquireAsync}, on the thread that completes the future, possibly after the future's
+   * other dependents ran (so the lease may already be released or lost when {@link #acquired} runs,
+   * and the {@link LockListener#released} or {@link LockListener#lost} event of it may come first).
+   * It must be fast and must not throw (an exception is logged and ignored).
+   */
+  interface Acquisition {
+    /** Tells nothing. */
+    Acquisition NONE = new Acquisition() {};
+
+    /**
+     * The acquire took the lock.
+     *
+     * @param lease the lease it returned
+     */
+    default void acquired(Lease lease) {}
+
+    /** A {@code tryAcquire} found the lock held by someone else. */
+    default void busy() {}
+
+    /**
+     * The acquire failed: {@link LockTimeoutException}, {@link LockInterruptedException}, {@link
+     * RedisUnavailableException}, a bad argument, a closed client, or (for {@code acquireAsync}) a
+     * cancellation.
+     *
+     * @param cause what the caller got
+     */
+    default void failed(Throwable cause) {}
+  }
 
   /**
    * The listener that does nothing.

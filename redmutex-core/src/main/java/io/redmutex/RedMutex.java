@@ -71,10 +71,12 @@ public final class RedMutex implements AutoCloseable {
 
   private final LockEngine engine;
   private final PermitEngine permits;
+  private final AcquireEvents acquireEvents;
 
-  private RedMutex(LockEngine engine) {
+  private RedMutex(LockEngine engine, LockListener listener) {
     this.engine = engine;
     this.permits = new PermitEngine(engine);
+    this.acquireEvents = new AcquireEvents(listener);
   }
 
   /**
@@ -113,7 +115,7 @@ public final class RedMutex implements AutoCloseable {
    * @throws IllegalStateException if this client is closed
    */
   public Lease acquire(String name, Duration waitTimeout) {
-    return engine.acquire(name, waitTimeout);
+    return acquireEvents.acquire(name, () -> engine.acquire(name, waitTimeout));
   }
 
   /**
@@ -124,7 +126,7 @@ public final class RedMutex implements AutoCloseable {
    * @throws RedisUnavailableException if Redis did not answer within the command timeout
    */
   public Optional<Lease> tryAcquire(String name) {
-    return engine.tryAcquire(name);
+    return acquireEvents.tryAcquire(name, () -> engine.tryAcquire(name));
   }
 
   /**
@@ -138,7 +140,7 @@ public final class RedMutex implements AutoCloseable {
    * @throws IllegalArgumentException at once, for a bad name or wait
    */
   public CompletableFuture<Lease> acquireAsync(String name, Duration waitTimeout) {
-    return engine.acquireAsync(name, waitTimeout);
+    return acquireEvents.acquireAsync(name, () -> engine.acquireAsync(name, waitTimeout));
   }
 
   /**
@@ -535,6 +537,7 @@ public final class RedMutex implements AutoCloseable {
         RedisUris.withSentinelCredentials(
             redisUri, sentinelCredentials[0], sentinelCredentials[1].toCharArray());
       }
+      LockListener events = listener == null ? LockListener.none() : listener;
       Settings settings =
           new Settings(
               redisUri,
@@ -542,14 +545,14 @@ public final class RedMutex implements AutoCloseable {
               lease,
               prefix,
               timeout,
-              listener == null ? LockListener.none() : listener,
+              events,
               replicas,
               replicaTimeout == null ? Duration.ZERO : replicaTimeout,
               clock == null ? NanoClock.system() : clock,
               clientResources,
               driverDecorator,
               redlockNodes);
-      return new RedMutex(new LockEngine(settings));
+      return new RedMutex(new LockEngine(settings), events);
     }
   }
 }

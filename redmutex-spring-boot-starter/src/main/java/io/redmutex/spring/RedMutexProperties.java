@@ -42,6 +42,7 @@ public final class RedMutexProperties {
   private final WaitForReplicas waitForReplicas = new WaitForReplicas();
   private final LockedAdvice locked = new LockedAdvice();
   private final Metrics metrics = new Metrics();
+  private final Observations observations = new Observations();
   private final Endpoint endpoint = new Endpoint();
   private final Health health = new Health();
 
@@ -139,6 +140,11 @@ public final class RedMutexProperties {
   /** {@return the meter settings} ({@code redmutex.metrics.*}) */
   public Metrics getMetrics() {
     return metrics;
+  }
+
+  /** {@return the observation settings} ({@code redmutex.observations.*}) */
+  public Observations getObservations() {
+    return observations;
   }
 
   /** {@return the actuator endpoint settings} ({@code redmutex.endpoint.*}) */
@@ -269,6 +275,26 @@ public final class RedMutexProperties {
      */
     public void setLockNames(List<String> lockNames) {
       this.lockNames = lockNames;
+    }
+  }
+
+  /** Micrometer observations of lock acquires and holds, when an ObservationRegistry is present. */
+  public static final class Observations {
+    /** Whether each acquire and hold of a lock is observed (redmutex.lock.*). Default true. */
+    private boolean enabled = true;
+
+    /** {@return whether acquires and holds are observed} ({@code redmutex.observations.enabled}) */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /**
+     * Sets {@code redmutex.observations.enabled}.
+     *
+     * @param enabled whether acquires and holds are observed
+     */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
     }
   }
 
