@@ -9,8 +9,8 @@ import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.redmutex.spring.test.AutoConfigureRedMutexServer;
 import io.redmutex.testkit.PrintRedisLogsOnFailure;
-import io.redmutex.testkit.RedisServer;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,13 +25,12 @@ import org.springframework.boot.micrometer.tracing.test.autoconfigure.AutoConfig
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The example service with a real tracer (issue 22): Boot's Micrometer Tracing over the
- * OpenTelemetry SDK, spans exported to memory. One "request" adds an item to an order; the lock's
- * spans nest under the request's span.
+ * OpenTelemetry SDK, spans exported to memory, on a test-kit server from {@link
+ * AutoConfigureRedMutexServer}. One "request" adds an item to an order; the lock's spans nest under
+ * the request's span.
  */
 @SpringBootTest(
     properties = {
@@ -40,9 +38,9 @@ import org.springframework.test.context.DynamicPropertySource;
       "management.tracing.export.enabled=true"
     })
 @AutoConfigureTracing
+@AutoConfigureRedMutexServer
 @ExtendWith(PrintRedisLogsOnFailure.class)
 class OrdersTracingTest {
-  private static final RedisServer redis = RedisServer.start();
 
   @TestConfiguration(proxyBeanMethods = false)
   static class InMemorySpans {
@@ -50,16 +48,6 @@ class OrdersTracingTest {
     InMemorySpanExporter inMemorySpanExporter() {
       return InMemorySpanExporter.create();
     }
-  }
-
-  @DynamicPropertySource
-  static void redis(DynamicPropertyRegistry properties) {
-    properties.add("redmutex.uri", redis::uri);
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
   }
 
   @Autowired ObservationRegistry observations;
