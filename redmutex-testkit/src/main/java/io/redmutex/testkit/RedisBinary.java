@@ -88,12 +88,12 @@ public final class RedisBinary {
     return path;
   }
 
-  /** {@return the version that {@code redis-server --version} reports, e.g} {@code "7.0.15"}. */
+  /** {@return the version that {@code redis-server --version} reports, e.g. {@code "7.0.15"}} */
   public String version() {
     return version;
   }
 
-  /** {@return the first component of {@link #version()}, e.g} {@code 7}. */
+  /** {@return the first component of {@link #version()}, e.g. {@code 7}} */
   public int majorVersion() {
     int dot = version.indexOf('.');
     return Integer.parseInt(dot < 0 ? version : version.substring(0, dot));
