@@ -35,7 +35,9 @@ import org.springframework.context.annotation.Bean;
 @SpringBootTest(
     properties = {
       "management.tracing.sampling.probability=1.0",
-      "management.tracing.export.enabled=true"
+      "management.tracing.export.enabled=true",
+      // A database of its own: OrdersExampleTest's in-memory one outlives its context in this JVM.
+      "spring.datasource.url=jdbc:h2:mem:orders-tracing;DB_CLOSE_DELAY=-1"
     })
 @AutoConfigureTracing
 @AutoConfigureRedMutexServer
