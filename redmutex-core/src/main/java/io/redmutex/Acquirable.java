@@ -12,21 +12,32 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Acquirable {
 
-  /** The name, as given to {@code RedMutex}. */
+  /** {@return the name, as given to {@code RedMutex}} */
   String name();
 
   /**
    * Acquires one lease, waiting up to {@code waitTimeout} (zero: one try).
    *
+   * @param waitTimeout how long to wait for the holder to let go; zero tries once
+   * @return the lease
    * @throws LockTimeoutException if not acquired in time
    * @throws LockInterruptedException if interrupted while waiting (nothing is then held)
    * @throws IllegalStateException for a semaphore whose number of permits in Redis differs
    */
   Lease acquire(Duration waitTimeout);
 
-  /** One try, no waiting; empty when nothing is free. */
+  /**
+   * One try, no waiting; empty when nothing is free.
+   *
+   * @return the lease, or empty when nothing is free
+   */
   Optional<Lease> tryAcquire();
 
-  /** As {@link #acquire}, without blocking; cancelling the future gives up waiting. */
+  /**
+   * As {@link #acquire}, without blocking; cancelling the future gives up waiting.
+   *
+   * @param waitTimeout how long to wait for the holder to let go; zero tries once
+   * @return the lease, when acquired
+   */
   CompletableFuture<Lease> acquireAsync(Duration waitTimeout);
 }

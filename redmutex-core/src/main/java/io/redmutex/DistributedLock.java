@@ -24,17 +24,17 @@ import java.util.concurrent.locks.Lock;
  */
 public interface DistributedLock extends Lock {
 
-  /** The lock name. */
+  /** {@return the lock name} */
   String name();
 
-  /** Whether the calling thread holds this lock (and its lease is still held). */
+  /** {@return whether the calling thread holds this lock (and its lease is still held)} */
   boolean isHeldByCurrentThread();
 
-  /** How many times the calling thread has locked this lock without unlocking it. */
+  /** {@return how many times the calling thread has locked this lock without unlocking it} */
   int getHoldCount();
 
   /**
-   * The fencing token of the calling thread's current hold.
+   * {@return the fencing token of the calling thread's current hold}
    *
    * @throws IllegalMonitorStateException if the calling thread does not hold the lock
    */

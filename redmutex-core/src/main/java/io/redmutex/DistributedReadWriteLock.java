@@ -31,13 +31,13 @@ import java.util.concurrent.locks.ReadWriteLock;
  */
 public interface DistributedReadWriteLock extends ReadWriteLock {
 
-  /** The name, as given to {@link RedMutex#readWriteLock}. */
+  /** {@return the name, as given to {@link RedMutex#readWriteLock}} */
   String name();
 
-  /** Read holds, shared: each acquire is one lease. */
+  /** {@return read holds, shared: each acquire is one lease} */
   Acquirable read();
 
-  /** The write hold, exclusive. */
+  /** {@return the write hold, exclusive} */
   Acquirable write();
 
   /** The thread-owned, re-entrant read view. */
@@ -48,6 +48,8 @@ public interface DistributedReadWriteLock extends ReadWriteLock {
   @Override
   DistributedLock writeLock();
 
-  /** Who holds it now: the writer first if any, then readers (a snapshot for operators). */
+  /**
+   * {@return who holds it now: the writer first if any, then readers (a snapshot for operators)}
+   */
   List<PermitHolder> holders();
 }

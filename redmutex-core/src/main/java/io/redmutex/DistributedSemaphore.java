@@ -22,12 +22,12 @@ import java.util.List;
  */
 public interface DistributedSemaphore extends Acquirable {
 
-  /** The number of permits, as given to {@link RedMutex#semaphore}. */
+  /** {@return the number of permits, as given to {@link RedMutex#semaphore}} */
   int permits();
 
-  /** Permits free now (one round trip; a snapshot for operators, stale at once). */
+  /** {@return permits free now (one round trip; a snapshot for operators, stale at once)} */
   int availablePermits();
 
-  /** Who holds permits now, with their remaining lease time (a snapshot for operators). */
+  /** {@return who holds permits now, with their remaining lease time (a snapshot for operators)} */
   List<PermitHolder> holders();
 }

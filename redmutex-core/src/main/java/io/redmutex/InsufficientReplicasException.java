@@ -7,21 +7,31 @@ package io.redmutex;
 public class InsufficientReplicasException extends LockException {
   private static final long serialVersionUID = 1L;
 
+  /** How many replicas acknowledged the write in time. */
   private final int acknowledged;
+
+  /** How many replicas were asked for. */
   private final int wanted;
 
+  /**
+   * An exception with this message and count.
+   *
+   * @param message what happened, naming the lock
+   * @param acknowledged how many replicas acknowledged the write in time
+   * @param wanted how many replicas were asked for
+   */
   public InsufficientReplicasException(String message, int acknowledged, int wanted) {
     super(message);
     this.acknowledged = acknowledged;
     this.wanted = wanted;
   }
 
-  /** How many replicas acknowledged the write in time. */
+  /** {@return how many replicas acknowledged the write in time} */
   public int acknowledged() {
     return acknowledged;
   }
 
-  /** How many were asked for. */
+  /** {@return how many were asked for} */
   public int wanted() {
     return wanted;
   }

@@ -18,20 +18,21 @@ import java.time.Duration;
  */
 public interface Lease extends AutoCloseable {
 
-  /** The lock name, as given to {@code acquire} (without the key prefix). */
+  /** {@return the lock name, as given to {@code acquire} (without the key prefix)} */
   String name();
 
   /**
-   * The fencing token of this acquisition: strictly larger than the token of every earlier
+   * {@return the fencing token of this acquisition: strictly larger than the token of every earlier
    * acquisition of the same name, across clients and Redis failovers (provided the Redis nodes'
-   * clocks agree to within the failover detection time). Give it to the resource you protect, and
+   * clocks agree to within the failover detection time)} Give it to the resource you protect, and
    * have it reject writes carrying a smaller token than it has seen.
    */
   long fencingToken();
 
   /**
-   * Whether this lease is still believed held: not released, not found lost by renewal, and not
-   * past the lease time since the last confirmation from Redis (measured on the monotonic clock).
+   * {@return whether this lease is still believed held: not released, not found lost by renewal,
+   * and not past the lease time since the last confirmation from Redis (measured on the monotonic
+   * clock)}
    */
   boolean isHeld();
 
@@ -39,6 +40,8 @@ public interface Lease extends AutoCloseable {
    * Sets the lease's time to live to {@code leaseTime} from now, if still held; later renewals use
    * it too.
    *
+   * @param leaseTime the new time to live, between {@link RedMutex#MIN_LEASE_TIME} and {@link
+   *     RedMutex#MAX_LEASE_TIME}
    * @throws LockLostException if the key no longer holds this lease's token
    * @throws IllegalArgumentException if {@code leaseTime} is out of range
    */
@@ -50,6 +53,8 @@ public interface Lease extends AutoCloseable {
    * it may call {@link #release()} or do slow work without stalling renewals (it delays only the
    * client's later callbacks). If the lease is already lost, the callback runs at once on the
    * calling thread. An exception it throws is logged and ignored.
+   *
+   * @param callback what to run
    */
   void onLost(Runnable callback);
 
@@ -78,6 +83,7 @@ public interface Lease extends AutoCloseable {
    *     expires on its own within the lease time
    * @throws IllegalArgumentException if {@code delay} is negative or longer than {@link
    *     RedMutex#MAX_LEASE_TIME}
+   * @param delay how long from now the key stays; zero releases now
    */
   void releaseAfter(Duration delay);
 

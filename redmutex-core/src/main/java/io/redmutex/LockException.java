@@ -9,10 +9,21 @@ package io.redmutex;
 public class LockException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with this message.
+   *
+   * @param message what happened, naming the lock and the time spent
+   */
   public LockException(String message) {
     super(message);
   }
 
+  /**
+   * An exception with this message and cause.
+   *
+   * @param message what happened, naming the lock and the time spent
+   * @param cause the failure underneath, or null
+   */
   public LockException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -7,6 +7,12 @@ package io.redmutex;
 public class LockInterruptedException extends LockException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with this message and cause.
+   *
+   * @param message what happened, naming the lock and the time spent
+   * @param cause the interrupt
+   */
   public LockInterruptedException(String message, InterruptedException cause) {
     super(message, cause);
   }

@@ -8,6 +8,11 @@ package io.redmutex;
 public class LockLostException extends LockException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with this message.
+   *
+   * @param message what happened, naming the lock
+   */
   public LockLostException(String message) {
     super(message);
   }

@@ -4,6 +4,11 @@ package io.redmutex;
 public class LockTimeoutException extends LockException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with this message.
+   *
+   * @param message what happened, naming the lock and the time spent
+   */
   public LockTimeoutException(String message) {
     super(message);
   }

@@ -71,16 +71,20 @@ public final class RedMutex implements AutoCloseable {
 
   private final LockEngine engine;
   private final PermitEngine permits;
+  private final AcquireEvents acquireEvents;
 
-  private RedMutex(LockEngine engine) {
+  private RedMutex(LockEngine engine, LockListener listener) {
     this.engine = engine;
     this.permits = new PermitEngine(engine);
+    this.acquireEvents = new AcquireEvents(listener);
   }
 
   /**
    * Connects with default settings to {@code redis://[[user:]password@]host[:port][/db]} or {@code
    * rediss://...} (TLS).
    *
+   * @param uri where Redis is
+   * @return the connected client
    * @throws IllegalArgumentException if the URI is malformed or has an unknown scheme
    * @throws RedisUnavailableException if Redis cannot be reached or refuses the credentials
    */
@@ -88,7 +92,11 @@ public final class RedMutex implements AutoCloseable {
     return builder().uri(uri).build();
   }
 
-  /** A builder for a client with non-default settings. */
+  /**
+   * A builder for a client with non-default settings.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -96,7 +104,9 @@ public final class RedMutex implements AutoCloseable {
   /**
    * Takes the lock {@code name}, waiting up to {@code waitTimeout} for its holder to let go.
    *
+   * @param name the lock name
    * @param waitTimeout how long to wait; zero tries once
+   * @return the lease
    * @throws LockTimeoutException if the lock was held by another owner for the whole wait
    * @throws LockInterruptedException if the thread was interrupted while waiting
    * @throws RedisUnavailableException if Redis could not be reached within the wait
@@ -105,17 +115,18 @@ public final class RedMutex implements AutoCloseable {
    * @throws IllegalStateException if this client is closed
    */
   public Lease acquire(String name, Duration waitTimeout) {
-    return engine.acquire(name, waitTimeout);
+    return acquireEvents.acquire(name, () -> engine.acquire(name, waitTimeout));
   }
 
   /**
    * Takes the lock {@code name} if it is free, without waiting.
    *
    * @return the lease, or empty if someone else holds the lock
+   * @param name the lock name
    * @throws RedisUnavailableException if Redis did not answer within the command timeout
    */
   public Optional<Lease> tryAcquire(String name) {
-    return engine.tryAcquire(name);
+    return acquireEvents.tryAcquire(name, () -> engine.tryAcquire(name));
   }
 
   /**
@@ -123,15 +134,21 @@ public final class RedMutex implements AutoCloseable {
    * lease, or exceptionally with the exceptions {@link #acquire} throws; cancelling it stops the
    * wait and leaves nothing held. It completes on a pool thread, never on a Redis I/O thread.
    *
+   * @param name the lock name
+   * @param waitTimeout how long to wait for the holder to let go; zero tries once
+   * @return the lease, when acquired
    * @throws IllegalArgumentException at once, for a bad name or wait
    */
   public CompletableFuture<Lease> acquireAsync(String name, Duration waitTimeout) {
-    return engine.acquireAsync(name, waitTimeout);
+    return acquireEvents.acquireAsync(name, () -> engine.acquireAsync(name, waitTimeout));
   }
 
   /**
    * The {@link java.util.concurrent.locks.Lock} view of lock {@code name}: thread-owned and
    * re-entrant. Views of the same name share the calling thread's hold.
+   *
+   * @param name the lock name
+   * @return the lock view
    */
   public DistributedLock lock(String name) {
     return engine.lock(name);
@@ -141,6 +158,9 @@ public final class RedMutex implements AutoCloseable {
    * Reads the state of lock {@code name} from Redis, for operators: whether it is held, for how
    * much longer, its last fencing token, who holds it and how many clients wait. Read-only; two
    * round trips.
+   *
+   * @param name the lock name
+   * @return what Redis says about the lock now
    */
   public LockInfo inspect(String name) {
     return engine.inspection().inspect(name);
@@ -153,6 +173,9 @@ public final class RedMutex implements AutoCloseable {
    * locks are not (see {@link #listSemaphores} and {@link #listReadWriteLocks}). To learn whether
    * more match than {@code limit}, ask for one more.
    *
+   * @param pattern a Redis glob over lock names (under the key prefix)
+   * @param limit the most to return; positive
+   * @return the matching locks, at most {@code limit}
    * @throws IllegalArgumentException if {@code limit} is not positive
    * @throws RedisUnavailableException if Redis did not answer
    */
@@ -168,6 +191,9 @@ public final class RedMutex implements AutoCloseable {
    * whether more match than {@code limit}, ask for one more. Plain locks and read-write locks are
    * not reported.
    *
+   * @param pattern a Redis glob over lock names (under the key prefix)
+   * @param limit the most to return; positive
+   * @return the matching semaphores, at most {@code limit}
    * @throws IllegalArgumentException if {@code limit} is not positive
    * @throws RedisUnavailableException if Redis did not answer
    * @throws UnsupportedOperationException if a semaphore is found on a deployment that does not
@@ -182,6 +208,9 @@ public final class RedMutex implements AutoCloseable {
    * each, sorted by name; found as {@link #listSemaphores} finds semaphores (their info hash is
    * {@code {name}:rw:info}), at most {@code limit}. Plain locks and semaphores are not reported.
    *
+   * @param pattern a Redis glob over lock names (under the key prefix)
+   * @param limit the most to return; positive
+   * @return the matching read-write locks, at most {@code limit}
    * @throws IllegalArgumentException if {@code limit} is not positive
    * @throws RedisUnavailableException if Redis did not answer
    * @throws UnsupportedOperationException if a read-write lock is found on a deployment that does
@@ -198,6 +227,7 @@ public final class RedMutex implements AutoCloseable {
    * compare-and-delete on its token), never one that took the lock meanwhile.
    *
    * @return what was broken, or empty if the lock was free
+   * @param name the lock name
    * @throws LockException if the lock changed hands between the inspection and the break (nothing
    *     was broken; inspect it again)
    */
@@ -212,6 +242,8 @@ public final class RedMutex implements AutoCloseable {
    * @return what was broken, or empty if the lock was free
    * @throws LockException if the lock is held with another fencing token, or changed hands between
    *     the inspection and the break (nothing was broken; inspect it again)
+   * @param name the lock name
+   * @param fencingToken the fencing token the caller saw
    */
   public Optional<LockInfo> forceRelease(String name, long fencingToken) {
     return engine.inspection().forceRelease(name, fencingToken);
@@ -221,6 +253,9 @@ public final class RedMutex implements AutoCloseable {
    * A semaphore of {@code permits} permits named {@code name}: at most that many leases at once,
    * across every client. Cheap: nothing is sent until an acquire.
    *
+   * @param name the lock name
+   * @param permits how many leases may be held at once, 1 to {@link #MAX_PERMITS}
+   * @return the semaphore
    * @throws IllegalArgumentException if the name is bad (as a lock name) or permits are not between
    *     1 and {@link #MAX_PERMITS}
    * @throws UnsupportedOperationException with {@code waitForReplicas} (not supported for
@@ -234,6 +269,8 @@ public final class RedMutex implements AutoCloseable {
   /**
    * The read-write lock named {@code name}. Cheap: nothing is sent until an acquire.
    *
+   * @param name the lock name
+   * @return the read-write lock
    * @throws IllegalArgumentException if the name is bad (as a lock name)
    * @throws UnsupportedOperationException with {@code waitForReplicas} (not supported for
    *     read-write locks yet)
@@ -243,12 +280,20 @@ public final class RedMutex implements AutoCloseable {
     return permits.readWriteLock(name);
   }
 
-  /** What Redis says about semaphore {@code name} now: its permits, holders and waiters. */
+  /**
+   * {@return what Redis says about semaphore {@code name} now: its permits, holders and waiters}
+   *
+   * @param name the lock name
+   */
   public PermitsInfo inspectSemaphore(String name) {
     return permits.inspectSemaphore(name);
   }
 
-  /** What Redis says about read-write lock {@code name} now: writer, readers, waiters. */
+  /**
+   * {@return what Redis says about read-write lock {@code name} now: writer, readers, waiters}
+   *
+   * @param name the lock name
+   */
   public PermitsInfo inspectReadWriteLock(String name) {
     return permits.inspectReadWriteLock(name);
   }
@@ -299,6 +344,9 @@ public final class RedMutex implements AutoCloseable {
      * Where Redis is: {@code redis://}, {@code rediss://}, {@code redis-sentinel://}, {@code
      * redis-cluster://} or {@code redlock://host:port,host:port,host:port} (Redlock over
      * independent masters, see the README), as {@link RedMutex#connect(String)} describes.
+     *
+     * @param uri where Redis is
+     * @return this builder
      */
     public Builder uri(String uri) {
       this.uri = once("uri", this.uri, Objects.requireNonNull(uri, "uri"));
@@ -309,6 +357,9 @@ public final class RedMutex implements AutoCloseable {
      * How long a lease lives in Redis without renewal; it is renewed every third of that while
      * held, so this bounds how long a crashed holder blocks others. Default 30 s; between {@link
      * #MIN_LEASE_TIME} and {@link #MAX_LEASE_TIME}.
+     *
+     * @param leaseTime the lease time
+     * @return this builder
      */
     public Builder leaseTime(Duration leaseTime) {
       this.leaseTime = once("leaseTime", this.leaseTime, Objects.requireNonNull(leaseTime));
@@ -318,6 +369,9 @@ public final class RedMutex implements AutoCloseable {
     /**
      * Prepended to every lock name to form its Redis key. Default empty, so that services in other
      * languages locking {@code orders:42} exclude this one locking {@code orders:42}.
+     *
+     * @param keyPrefix the prefix of every key
+     * @return this builder
      */
     public Builder keyPrefix(String keyPrefix) {
       this.keyPrefix = once("keyPrefix", this.keyPrefix, Objects.requireNonNull(keyPrefix));
@@ -328,6 +382,9 @@ public final class RedMutex implements AutoCloseable {
      * How long one Redis command may take before its outcome counts as unknown (it is then retried
      * within the wait, or given back). Also the connect timeout, and the most a {@link
      * RedMutex#tryAcquire} waits. Default 5 s; between 10 ms and 10 minutes.
+     *
+     * @param commandTimeout the command timeout
+     * @return this builder
      */
     public Builder commandTimeout(Duration commandTimeout) {
       this.commandTimeout =
@@ -335,7 +392,12 @@ public final class RedMutex implements AutoCloseable {
       return this;
     }
 
-    /** Told of acquires, releases and losses, for metrics and logs. Default: none. */
+    /**
+     * Told of acquires, releases and losses, for metrics and logs. Default: none.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(LockListener listener) {
       this.listener = once("listener", this.listener, Objects.requireNonNull(listener));
       return this;
@@ -345,6 +407,9 @@ public final class RedMutex implements AutoCloseable {
      * The name this client's connections carry in Redis ({@code CLIENT SETNAME}), shown by {@code
      * CLIENT LIST}, so an operator can tell which service holds connections. Default {@code
      * redmutex}; letters, digits and {@code -_.:} only.
+     *
+     * @param clientName the client name
+     * @return this builder
      */
     public Builder clientName(String clientName) {
       this.clientName = once("clientName", this.clientName, Objects.requireNonNull(clientName));
@@ -357,6 +422,8 @@ public final class RedMutex implements AutoCloseable {
      * auth.sentinel=true}.
      *
      * @param username the ACL user, or null for the default user
+     * @param password the password of the Sentinels
+     * @return this builder
      */
     public Builder sentinelCredentials(String username, String password) {
       this.sentinelCredentials =
@@ -374,6 +441,10 @@ public final class RedMutex implements AutoCloseable {
      * InsufficientReplicasException}; a renewal that fewer acknowledge counts as failed. This
      * narrows, without closing, the window in which a failover loses a lock. Each write waits on a
      * connection of its own (from a small pool), so it never delays other callers. Default: off.
+     *
+     * @param replicas how many replicas must acknowledge
+     * @param timeout the most to wait for them
+     * @return this builder
      */
     public Builder waitForReplicas(int replicas, Duration timeout) {
       this.waitForReplicas = once("waitForReplicas", this.waitForReplicas, replicas);
@@ -386,6 +457,9 @@ public final class RedMutex implements AutoCloseable {
      * ClientResources} bean, so that the application runs one set of I/O threads. The caller owns
      * them: closing this client does not shut them down. Default: one set shared by every {@code
      * RedMutex} in the JVM, shut down with the last.
+     *
+     * @param clientResources the application's Lettuce resources
+     * @return this builder
      */
     public Builder clientResources(ClientResources clientResources) {
       this.clientResources =
@@ -416,6 +490,7 @@ public final class RedMutex implements AutoCloseable {
     /**
      * Checks the options, connects to Redis and returns the client.
      *
+     * @return the connected client
      * @throws IllegalStateException if no URI was given
      * @throws IllegalArgumentException if an option is out of range
      * @throws RedisUnavailableException if Redis cannot be reached or refuses the credentials
@@ -476,6 +551,7 @@ public final class RedMutex implements AutoCloseable {
         RedisUris.withSentinelCredentials(
             redisUri, sentinelCredentials[0], sentinelCredentials[1].toCharArray());
       }
+      LockListener events = listener == null ? LockListener.none() : listener;
       Settings settings =
           new Settings(
               redisUri,
@@ -483,14 +559,14 @@ public final class RedMutex implements AutoCloseable {
               lease,
               prefix,
               timeout,
-              listener == null ? LockListener.none() : listener,
+              events,
               replicas,
               replicaTimeout == null ? Duration.ZERO : replicaTimeout,
               clock == null ? NanoClock.system() : clock,
               clientResources,
               driverDecorator,
               redlockNodes);
-      return new RedMutex(new LockEngine(settings));
+      return new RedMutex(new LockEngine(settings), events);
     }
   }
 }

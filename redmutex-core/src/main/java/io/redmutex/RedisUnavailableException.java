@@ -8,6 +8,12 @@ package io.redmutex;
 public class RedisUnavailableException extends LockException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with this message and cause.
+   *
+   * @param message what failed, naming the lock or the server
+   * @param cause the client's exception underneath, or null
+   */
   public RedisUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -7,6 +7,11 @@ package io.redmutex.cli;
 public final class Main {
   private Main() {}
 
+  /**
+   * Runs the command and exits with its status.
+   *
+   * @param args the command line, as {@code redmutex --help} describes it
+   */
   public static void main(String[] args) {
     System.exit(RedmutexCommand.commandLine().execute(args));
   }

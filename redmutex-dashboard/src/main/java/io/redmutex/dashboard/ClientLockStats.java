@@ -56,7 +56,11 @@ public final class ClientLockStats implements LockListener {
   public record Interval(
       long acquired, long failed, Double p50Millis, Double p95Millis, Double p99Millis) {}
 
-  /** The acquisitions and waits since the last call; resets. */
+  /**
+   * The acquisitions and waits since the last call; resets.
+   *
+   * @return the figures since the last call
+   */
   public Interval drain() {
     long[] copy;
     long ok;

@@ -67,16 +67,29 @@ public final class Dashboard implements AutoCloseable {
     poller.start();
   }
 
+  /**
+   * {@code redmutex.dashboard.value}.
+   *
+   * @return its value
+   */
   public static Builder builder(RedMutex mutex) {
     return new Builder(Objects.requireNonNull(mutex, "mutex"));
   }
 
-  /** The page (HTML, its CSS and script inline), served as {@code text/html; charset=utf-8}. */
+  /**
+   * The page (HTML, its CSS and script inline), served as {@code text/html; charset=utf-8}.
+   *
+   * @return the page, one HTML document with its styles and script
+   */
   public String page() {
     return page.render();
   }
 
-  /** The latest snapshot, as {@code application/json}. */
+  /**
+   * The latest snapshot, as {@code application/json}.
+   *
+   * @return the last snapshot, as the page reads it
+   */
   public String snapshotJson() {
     return poller.snapshot(FIRST_SNAPSHOT_WAIT_MILLIS);
   }
@@ -94,6 +107,10 @@ public final class Dashboard implements AutoCloseable {
    * the token the page showed: the same compare-and-delete as {@code redmutex release --force},
    * never another holder's. 403 when not allowed, 404 when free, 409 when it changed hands, 503
    * when Redis did not answer.
+   *
+   * @param fencingToken the fencing token the caller saw
+   * @param name the lock name
+   * @return what the page is answered: the status and a message
    */
   public Response breakLock(String name, long fencingToken) {
     if (!allowBreak) {
@@ -124,7 +141,12 @@ public final class Dashboard implements AutoCloseable {
     }
   }
 
-  /** A break request's JSON body, {@code {"name": ..., "fencingToken": ...}}, checked. */
+  /**
+   * A break request's JSON body, {@code {"name": ..., "fencingToken": ...}}, checked.
+   *
+   * @param jsonBody the request body, as the page sends it
+   * @return what the page is answered: the status and a message
+   */
   public Response breakLock(String jsonBody) {
     Map<String, Object> body;
     try {
@@ -168,7 +190,12 @@ public final class Dashboard implements AutoCloseable {
       this.mutex = mutex;
     }
 
-    /** Which names (Redis glob, under the client's key prefix). Default {@code *}. */
+    /**
+     * Which names (Redis glob, under the client's key prefix). Default {@code *}.
+     *
+     * @param pattern a SCAN pattern of lock names
+     * @return this builder
+     */
     public Builder pattern(String pattern) {
       Objects.requireNonNull(pattern, "pattern");
       if (pattern.isEmpty()) {
@@ -178,7 +205,12 @@ public final class Dashboard implements AutoCloseable {
       return this;
     }
 
-    /** The most rows shown, of all kinds together (each poll inspects that many). Default 1000. */
+    /**
+     * The most rows shown, of all kinds together (each poll inspects that many). Default 1000.
+     *
+     * @param limit the most rows a snapshot lists
+     * @return this builder
+     */
     public Builder limit(int limit) {
       if (limit < 1 || limit > 100_000) {
         throw new IllegalArgumentException("limit must be within 1..100000, was " + limit);
@@ -187,7 +219,12 @@ public final class Dashboard implements AutoCloseable {
       return this;
     }
 
-    /** How often Redis is read. Default 1 s; at least 100 ms, at most 1 min. */
+    /**
+     * How often Redis is read. Default 1 s; at least 100 ms, at most 1 min.
+     *
+     * @param pollInterval how often Redis is read while a page is open
+     * @return this builder
+     */
     public Builder pollInterval(Duration pollInterval) {
       Objects.requireNonNull(pollInterval, "pollInterval");
       if (pollInterval.compareTo(Duration.ofMillis(100)) < 0
@@ -199,7 +236,12 @@ public final class Dashboard implements AutoCloseable {
       return this;
     }
 
-    /** How far back the timeline and chart go (in memory). Default 10 min; 1 min..24 h. */
+    /**
+     * How far back the timeline and chart go (in memory). Default 10 min; 1 min..24 h.
+     *
+     * @param history how long the timeline keeps holds
+     * @return this builder
+     */
     public Builder history(Duration history) {
       Objects.requireNonNull(history, "history");
       if (history.compareTo(Duration.ofMinutes(1)) < 0
@@ -214,6 +256,9 @@ public final class Dashboard implements AutoCloseable {
      * Stop reading Redis when no page asked for a snapshot this long, until one does. Default zero:
      * never stop (a process that exists to show the dashboard). An application that serves the page
      * besides its own work sets it, so that nobody looking costs Redis nothing.
+     *
+     * @param idle how long without a page before reading stops
+     * @return this builder
      */
     public Builder pauseWhenUnwatched(Duration idle) {
       Objects.requireNonNull(idle, "idle");
@@ -224,31 +269,55 @@ public final class Dashboard implements AutoCloseable {
       return this;
     }
 
-    /** Whether the page may break a lock (at the token it shows). Default false. */
+    /**
+     * Whether the page may break a lock (at the token it shows). Default false.
+     *
+     * @param allowBreak whether the page may break a lock
+     * @return this builder
+     */
     public Builder allowBreak(boolean allowBreak) {
       this.allowBreak = allowBreak;
       return this;
     }
 
-    /** What the page names as the deployment, e.g. the URI with its password masked. */
+    /**
+     * What the page names as the deployment, e.g. the URI with its password masked.
+     *
+     * @param target what the page names the deployment
+     * @return this builder
+     */
     public Builder target(String target) {
       this.target = Objects.requireNonNull(target, "target");
       return this;
     }
 
-    /** This client's own acquisition data for the chart (register it as the client's listener). */
+    /**
+     * This client's own acquisition data for the chart (register it as the client's listener).
+     *
+     * @param clientStats the client's own acquisition figures
+     * @return this builder
+     */
     public Builder clientStats(ClientLockStats clientStats) {
       this.clientStats = Objects.requireNonNull(clientStats, "clientStats");
       return this;
     }
 
-    /** Applied to every error message the page shows (to mask a password). */
+    /**
+     * Applied to every error message the page shows (to mask a password).
+     *
+     * @param redact whether to hide the password in what is shown
+     * @return this builder
+     */
     public Builder redact(UnaryOperator<String> redact) {
       this.redact = Objects.requireNonNull(redact, "redact");
       return this;
     }
 
-    /** Builds the dashboard and starts polling. */
+    /**
+     * Builds the dashboard and starts polling.
+     *
+     * @return the dashboard, not yet reading Redis
+     */
     public Dashboard build() {
       return new Dashboard(this);
     }

@@ -51,6 +51,9 @@ public final class DashboardHttpServer implements AutoCloseable {
    *
    * @param bearerToken required on every request when not null
    * @throws IOException if the address cannot be bound
+   * @param address where to listen
+   * @param dashboard the dashboard to serve
+   * @return the running server
    */
   public static DashboardHttpServer start(
       Dashboard dashboard, InetSocketAddress address, String bearerToken) throws IOException {
@@ -73,7 +76,11 @@ public final class DashboardHttpServer implements AutoCloseable {
     return http;
   }
 
-  /** The address it listens on (with the port chosen, if 0 was asked for). */
+  /**
+   * The address it listens on (with the port chosen, if 0 was asked for).
+   *
+   * @return where it listens
+   */
   public InetSocketAddress address() {
     return server.getAddress();
   }

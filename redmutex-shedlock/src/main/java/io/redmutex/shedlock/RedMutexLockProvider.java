@@ -73,7 +73,11 @@ public final class RedMutexLockProvider implements ExtensibleLockProvider, AutoC
   private final String keyPrefix;
   private final ScheduledThreadPoolExecutor timers;
 
-  /** A provider locking ShedLock's names as they are (under the {@link RedMutex}'s key prefix). */
+  /**
+   * A provider locking ShedLock's names as they are (under the {@link RedMutex}'s key prefix).
+   *
+   * @param mutex the client whose leases back the locks
+   */
   public RedMutexLockProvider(RedMutex mutex) {
     this(mutex, "");
   }
@@ -81,6 +85,9 @@ public final class RedMutexLockProvider implements ExtensibleLockProvider, AutoC
   /**
    * A provider locking {@code keyPrefix + name} for each ShedLock lock name, for example {@code
    * "shedlock:"}, to keep job locks apart from other locks on the same Redis.
+   *
+   * @param mutex the client whose leases back the locks
+   * @param keyPrefix prepended to every ShedLock name to form the lock name; may be empty
    */
   public RedMutexLockProvider(RedMutex mutex, String keyPrefix) {
     this.mutex = Objects.requireNonNull(mutex, "mutex");
@@ -145,12 +152,19 @@ public final class RedMutexLockProvider implements ExtensibleLockProvider, AutoC
    * The fencing token of the innermost ShedLock job the calling thread runs under a {@code
    * RedMutexLockProvider}: set when the lock is taken, cleared when it is unlocked, and empty once
    * lockAtMostFor has passed or the lease was lost.
+   *
+   * @return the fencing token, or empty outside such a job
    */
   public static OptionalLong currentFencingToken() {
     return CurrentJobs.fencingToken(null);
   }
 
-  /** As {@link #currentFencingToken()}, for the job locked under ShedLock's name {@code name}. */
+  /**
+   * As {@link #currentFencingToken()}, for the job locked under ShedLock's name {@code name}.
+   *
+   * @param name the lock name ShedLock gives the job
+   * @return the fencing token, or empty if the thread runs no such job
+   */
   public static OptionalLong currentFencingToken(String name) {
     return CurrentJobs.fencingToken(Objects.requireNonNull(name, "name"));
   }
@@ -158,6 +172,8 @@ public final class RedMutexLockProvider implements ExtensibleLockProvider, AutoC
   /**
    * The fencing token of a lock this provider returned, for code that calls {@link #lock} itself.
    *
+   * @param lock a lock that {@link #lock} returned
+   * @return the lock's fencing token
    * @throws IllegalArgumentException if the lock is not from a {@code RedMutexLockProvider}
    */
   public static long fencingToken(SimpleLock lock) {

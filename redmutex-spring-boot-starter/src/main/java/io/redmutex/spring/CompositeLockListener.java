@@ -1,9 +1,12 @@
 package io.redmutex.spring;
 
+import io.redmutex.Lease;
 import io.redmutex.LockException;
 import io.redmutex.LockListener;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +18,37 @@ final class CompositeLockListener implements LockListener {
 
   CompositeLockListener(List<LockListener> listeners) {
     this.listeners = List.copyOf(listeners);
+  }
+
+  @Override
+  public Acquisition acquireStarting(String name) {
+    List<Acquisition> started = new ArrayList<>(listeners.size());
+    each(
+        l -> {
+          Acquisition acquisition = l.acquireStarting(name);
+          if (acquisition != null && acquisition != Acquisition.NONE) {
+            started.add(acquisition);
+          }
+        });
+    if (started.isEmpty()) {
+      return Acquisition.NONE;
+    }
+    return new Acquisition() {
+      @Override
+      public void acquired(Lease lease) {
+        eachOf(started, a -> a.acquired(lease));
+      }
+
+      @Override
+      public void busy() {
+        eachOf(started, Acquisition::busy);
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        eachOf(started, a -> a.failed(cause));
+      }
+    };
   }
 
   @Override
@@ -47,12 +81,16 @@ final class CompositeLockListener implements LockListener {
     each(l -> l.handedOff(name, fromFencingToken, toFencingToken));
   }
 
-  private void each(java.util.function.Consumer<LockListener> event) {
-    for (LockListener listener : listeners) {
+  private void each(Consumer<LockListener> event) {
+    eachOf(listeners, event);
+  }
+
+  private static <T> void eachOf(List<T> targets, Consumer<T> event) {
+    for (T target : targets) {
       try {
-        event.accept(listener);
+        event.accept(target);
       } catch (RuntimeException e) {
-        log.warn("redmutex: lock listener {} failed", listener, e);
+        log.warn("redmutex: lock listener {} failed", target, e);
       }
     }
   }

@@ -9,6 +9,11 @@ package io.redmutex.spring;
 @FunctionalInterface
 public interface LockNameTagger {
 
-  /** The tag value for lock {@code name}; never null. */
+  /**
+   * The tag value for lock {@code name}; never null.
+   *
+   * @param name the lock name
+   * @return the tag value; never null
+   */
   String tag(String name);
 }

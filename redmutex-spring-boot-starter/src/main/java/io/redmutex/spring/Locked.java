@@ -40,12 +40,12 @@ import java.lang.annotation.Target;
 public @interface Locked {
 
   /**
-   * The lock name. A name containing {@code #} or {@code '} is a SpEL expression over the method's
-   * arguments: by name ({@code #order}, needs {@code -parameters}, as Spring Boot's build sets it),
-   * by position ({@code #p0} or {@code #a0}), {@code #root.method}, {@code #root.target}, and beans
-   * ({@code @beanName}); for example {@code "'orders:' + #order.id"}. Any other name is used as
-   * written: {@code "nightly-report"}, {@code "orders:all"}. {@code ${...}} placeholders are
-   * resolved first, in both forms. The evaluated name must not be empty nor longer than {@link
+   * {@return the lock name} A name containing {@code #} or {@code '} is a SpEL expression over the
+   * method's arguments: by name ({@code #order}, needs {@code -parameters}, as Spring Boot's build
+   * sets it), by position ({@code #p0} or {@code #a0}), {@code #root.method}, {@code #root.target},
+   * and beans ({@code @beanName}); for example {@code "'orders:' + #order.id"}. Any other name is
+   * used as written: {@code "nightly-report"}, {@code "orders:all"}. {@code ${...}} placeholders
+   * are resolved first, in both forms. The evaluated name must not be empty nor longer than {@link
    * io.redmutex.RedMutex#MAX_NAME_BYTES} UTF-8 bytes.
    */
   String name();
@@ -55,10 +55,16 @@ public @interface Locked {
    * {@code 5s} or {@code PT1M}, or a {@code ${...}} placeholder resolving to one. Default {@code
    * 0s}: try once, do not wait. (Not called {@code wait}: Java forbids that name, which {@link
    * Object#wait()} has.)
+   *
+   * @return the wait, as a duration string
    */
   String waitTimeout() default "0s";
 
-  /** What to do when the lock is still held by another owner after {@link #waitTimeout()}. */
+  /**
+   * What to do when the lock is still held by another owner after {@link #waitTimeout()}.
+   *
+   * @return what to do when busy
+   */
   OnBusy onBusy() default OnBusy.THROW;
 
   /** What a {@link Locked} method does when its lock stays busy for the whole wait. */

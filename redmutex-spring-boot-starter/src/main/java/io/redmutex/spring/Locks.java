@@ -30,6 +30,7 @@ public final class Locks {
   /**
    * The lease of the innermost {@link Locked} method running on this thread.
    *
+   * @return the lease
    * @throws IllegalStateException if no {@code @Locked} method is running on this thread
    */
   public static Lease currentLease() {
@@ -42,7 +43,11 @@ public final class Locks {
                         + ": Locks.currentLease() works only inside one, on its own thread"));
   }
 
-  /** The lease of the innermost {@link Locked} method running on this thread, if any. */
+  /**
+   * The lease of the innermost {@link Locked} method running on this thread, if any.
+   *
+   * @return the lease, or empty outside a {@code @Locked} method
+   */
   public static Optional<Lease> findCurrentLease() {
     Deque<Lease> leases = CURRENT.get();
     return leases == null ? Optional.empty() : Optional.ofNullable(leases.peek());

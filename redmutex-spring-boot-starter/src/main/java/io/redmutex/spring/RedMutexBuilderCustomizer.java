@@ -14,6 +14,10 @@ import io.redmutex.RedMutex;
 @FunctionalInterface
 public interface RedMutexBuilderCustomizer {
 
-  /** Customizes {@code builder}. */
+  /**
+   * Customizes {@code builder}.
+   *
+   * @param builder the builder to adjust
+   */
   void customize(RedMutex.Builder builder);
 }

@@ -29,13 +29,22 @@ public final class RedMutexDashboardEndpoint {
     this.dashboard = dashboard;
   }
 
-  /** The page. */
+  /**
+   * The page.
+   *
+   * @return the page, one HTML document with its styles and script
+   */
   @ReadOperation(produces = "text/html;charset=UTF-8")
   public String page() {
     return dashboard.page();
   }
 
-  /** {@code snapshot}: the page's data. */
+  /**
+   * {@code snapshot}: the page's data.
+   *
+   * @param part see above
+   * @return the snapshot or an error status
+   */
   @ReadOperation(produces = "application/json")
   public WebEndpointResponse<String> data(@Selector String part) {
     if (!part.equals("snapshot")) {
@@ -45,7 +54,14 @@ public final class RedMutexDashboardEndpoint {
     return new WebEndpointResponse<>(dashboard.snapshotJson(), WebEndpointResponse.STATUS_OK);
   }
 
-  /** {@code break}: breaks lock {@code name} if still held at {@code fencingToken}, if allowed. */
+  /**
+   * {@code break}: breaks lock {@code name} if still held at {@code fencingToken}, if allowed.
+   *
+   * @param fencingToken the fencing token the caller saw
+   * @param name the lock name
+   * @param part see above
+   * @return what the page is answered: the status and a message
+   */
   @WriteOperation(produces = "application/json")
   public WebEndpointResponse<String> breakLock(
       @Selector String part, String name, long fencingToken) {

@@ -33,7 +33,12 @@ public final class RedMutexEndpoint {
     this.settings = settings;
   }
 
-  /** The locks whose names match {@code pattern} (Redis glob), {@code *} if null. */
+  /**
+   * The locks whose names match {@code pattern} (Redis glob), {@code *} if null.
+   *
+   * @param pattern a Redis glob over lock names (under the key prefix)
+   * @return the matching locks
+   */
   @ReadOperation
   public Locks locks(@Nullable String pattern) {
     String glob = pattern == null || pattern.isBlank() ? "*" : pattern;
@@ -42,13 +47,23 @@ public final class RedMutexEndpoint {
     return new Locks(glob, settings.getListLimit(), locks);
   }
 
-  /** One lock, held or not. Names may contain {@code /}: the rest of the path is the name. */
+  /**
+   * One lock, held or not. Names may contain {@code /}: the rest of the path is the name.
+   *
+   * @param name the lock name
+   * @return the lock, held or not
+   */
   @ReadOperation
   public LockView lock(@Selector(match = Selector.Match.ALL_REMAINING) String[] name) {
     return LockView.of(mutex.inspect(String.join("/", name)));
   }
 
-  /** Breaks one lock, if enabled; 403 otherwise, 404 if it was free. */
+  /**
+   * Breaks one lock, if enabled; 403 otherwise, 404 if it was free.
+   *
+   * @param name the lock name
+   * @return the broken lock, or the status that says why not
+   */
   @DeleteOperation
   public WebEndpointResponse<Map<String, Object>> breakLock(
       @Selector(match = Selector.Match.ALL_REMAINING) String[] name) {

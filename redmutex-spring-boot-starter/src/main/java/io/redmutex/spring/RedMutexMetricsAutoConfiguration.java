@@ -13,7 +13,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Micrometer meters for lock events ({@link MicrometerLockListener}), when Micrometer and a {@link
  * MeterRegistry} are present, and observations of {@link Locked} calls ({@link
- * MicrometerLockedObserver}), when an {@link ObservationRegistry} is.
+ * MicrometerLockedObserver}) and of lock acquires and holds ({@link MicrometerLockObservations}),
+ * when an {@link ObservationRegistry} is.
  */
 @AutoConfiguration(
     afterName = {
@@ -43,7 +44,10 @@ public final class RedMutexMetricsAutoConfiguration {
     }
   }
 
-  /** The observations of {@code @Locked} calls. */
+  /**
+   * The observations of {@code @Locked} calls, and of every acquire and hold of a lock ({@link
+   * MicrometerLockObservations}, unless {@code redmutex.observations.enabled=false}).
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(ObservationRegistry.class)
   @ConditionalOnBean(ObservationRegistry.class)
@@ -51,6 +55,12 @@ public final class RedMutexMetricsAutoConfiguration {
     @Bean
     MicrometerLockedObserver redMutexLockedObserver(ObservationRegistry registry) {
       return new MicrometerLockedObserver(registry);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "redmutex.observations.enabled", matchIfMissing = true)
+    MicrometerLockObservations redMutexLockObservations(ObservationRegistry registry) {
+      return new MicrometerLockObservations(registry);
     }
   }
 }

@@ -40,8 +40,8 @@ import org.springframework.scheduling.TaskScheduler;
  *       the same key, in this process or another, is a different owner, and waits.
  *   <li>{@code unlock()} by a thread that does not hold the lock throws {@link
  *       IllegalStateException}; an unlock that finds the lease lost throws {@link
- *       java.util.concurrent.ConcurrentModificationException} (the protected work may have
- *       overlapped with another holder's).
+ *       java.util.ConcurrentModificationException} (the protected work may have overlapped with
+ *       another holder's).
  *   <li>A failure to reach Redis while locking throws Spring's {@code CannotAcquireLockException}.
  *   <li>{@code executeLocked(...)} work unchanged (they are {@code LockRegistry}'s defaults).
  * </ul>
@@ -71,12 +71,21 @@ public final class RedMutexLockRegistry
   private final Map<String, RegistryLock> locks = new LinkedHashMap<>(16, 0.75f, true);
   private int cacheCapacity = DEFAULT_CACHE_CAPACITY; // guarded by cacheLock
 
-  /** A registry whose lock names are the lock keys as given, with the default expiry. */
+  /**
+   * A registry whose lock names are the lock keys as given, with the default expiry.
+   *
+   * @param mutex the client whose leases back the locks
+   */
   public RedMutexLockRegistry(RedMutex mutex) {
     this(mutex, "", DEFAULT_EXPIRE_AFTER);
   }
 
-  /** A registry whose lock names are {@code registryKey + ":" + lockKey}. */
+  /**
+   * A registry whose lock names are {@code registryKey + ":" + lockKey}.
+   *
+   * @param mutex the client whose leases back the locks
+   * @param registryKey the prefix of every lock key, as RedisLockRegistry's registry key
+   */
   public RedMutexLockRegistry(RedMutex mutex, String registryKey) {
     this(mutex, registryKey, DEFAULT_EXPIRE_AFTER);
   }
@@ -85,6 +94,9 @@ public final class RedMutexLockRegistry
    * A registry whose lock names are {@code registryKey + ":" + lockKey} (the lock key alone when
    * {@code registryKey} is empty), with keys that live {@code expireAfter} without renewal.
    *
+   * @param mutex the client whose leases back the locks
+   * @param registryKey the prefix of every lock key, as RedisLockRegistry's registry key
+   * @param expireAfter how long a crashed holder's lock blocks others (the lease time)
    * @throws IllegalArgumentException if {@code expireAfter} is outside {@link
    *     RedMutex#MIN_LEASE_TIME} (100 ms) to {@link RedMutex#MAX_LEASE_TIME}
    */
@@ -152,6 +164,8 @@ public final class RedMutexLockRegistry
   /**
    * How many locks to keep for reuse; beyond it, the least recently obtained unlocked ones are
    * dropped. Default {@value #DEFAULT_CACHE_CAPACITY}.
+   *
+   * @param cacheCapacity the most locks kept
    */
   public void setCacheCapacity(int cacheCapacity) {
     if (cacheCapacity < 1) {
@@ -211,6 +225,8 @@ public final class RedMutexLockRegistry
    * The fencing token of the calling thread's hold of {@code lockKey}: strictly larger than every
    * earlier hold's of the same name. Give it to the resource the lock protects.
    *
+   * @param lockKey the key given to {@link #obtain}
+   * @return the fencing token
    * @throws IllegalStateException if the calling thread does not hold the lock
    */
   public long fencingToken(Object lockKey) {

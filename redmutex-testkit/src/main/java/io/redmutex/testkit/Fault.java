@@ -26,6 +26,7 @@ public sealed interface Fault permits Fault.Kill, Fault.Pause, Fault.Restart, Fa
   /**
    * Inflicts this fault on {@code server}.
    *
+   * @param server the server
    * @throws IllegalArgumentException if the fault cannot reach {@code server} (a {@link Partition}
    *     whose proxy leads elsewhere)
    */
@@ -47,6 +48,7 @@ public sealed interface Fault permits Fault.Kill, Fault.Pause, Fault.Restart, Fa
   record Pause(Duration duration) implements Fault {
 
     /**
+     * @param duration how long the fault lasts; not negative
      * @throws IllegalArgumentException if {@code duration} is negative
      */
     public Pause {
@@ -78,6 +80,9 @@ public sealed interface Fault permits Fault.Kill, Fault.Pause, Fault.Restart, Fa
   record Partition(TcpProxy proxy, Duration duration, TcpProxy.Mode mode) implements Fault {
 
     /**
+     * @param proxy the proxy between the clients and the server
+     * @param duration how long the fault lasts; not negative
+     * @param mode how the cut connections behave
      * @throws IllegalArgumentException if {@code duration} is negative
      */
     public Partition {
@@ -86,7 +91,12 @@ public sealed interface Fault permits Fault.Kill, Fault.Pause, Fault.Restart, Fa
       checkDuration(duration);
     }
 
-    /** A {@link TcpProxy.Mode#BLACKHOLE} partition: the cut clients notice only by timing out. */
+    /**
+     * A {@link TcpProxy.Mode#BLACKHOLE} partition: the cut clients notice only by timing out.
+     *
+     * @param proxy the proxy between the clients and the server
+     * @param duration how long the fault lasts; not negative
+     */
     public Partition(TcpProxy proxy, Duration duration) {
       this(proxy, duration, TcpProxy.Mode.BLACKHOLE);
     }

@@ -65,7 +65,11 @@ public final class HeadlessChromium implements Closeable {
     this.devTools = devTools;
   }
 
-  /** The browser binary, if one is installed. */
+  /**
+   * The browser binary, if one is installed.
+   *
+   * @return the chromium binary, if one is installed
+   */
   public static Optional<Path> find() {
     String env = System.getenv(ENV);
     if (env != null && !env.isBlank()) {
@@ -86,6 +90,8 @@ public final class HeadlessChromium implements Closeable {
   /**
    * Starts the browser; without one, skips the test (a JUnit assumption) outside CI, and fails it
    * in CI ({@code CI=true}), where {@code .ci/run} installs Debian's {@code chromium}.
+   *
+   * @return a running browser
    */
   public static HeadlessChromium startOrSkip() {
     Optional<Path> binary = find();
@@ -100,7 +106,12 @@ public final class HeadlessChromium implements Closeable {
     return start(binary.get());
   }
 
-  /** Starts {@code binary} headless, with a fresh profile. */
+  /**
+   * Starts {@code binary} headless, with a fresh profile.
+   *
+   * @param binary the chromium executable
+   * @return a running browser
+   */
   public static HeadlessChromium start(Path binary) {
     Path profile;
     try {
@@ -196,6 +207,8 @@ public final class HeadlessChromium implements Closeable {
   /**
    * Opens {@code url} in the page and waits until it has loaded (its scripts may still be fetching
    * data: wait for what they show).
+   *
+   * @param url the page to open
    */
   public void open(String url) {
     devTools.call("Page.navigate", "{\"url\":" + Json.quote(url) + "}");
@@ -213,6 +226,8 @@ public final class HeadlessChromium implements Closeable {
    * {@code "undefined"} for undefined.
    *
    * @throws IllegalStateException if it throws in the page
+   * @param expression a JavaScript expression
+   * @return the value, as JSON text
    */
   public String evaluate(String expression) {
     String wrapped =
@@ -236,7 +251,11 @@ public final class HeadlessChromium implements Closeable {
     return value;
   }
 
-  /** Saves what the page shows now as a PNG, the whole page down to its end. */
+  /**
+   * Saves what the page shows now as a PNG, the whole page down to its end.
+   *
+   * @param png where to write the PNG
+   */
   public void screenshot(Path png) {
     String reply =
         devTools.call(

@@ -70,6 +70,7 @@ public final class RedisBinary {
   /**
    * Returns the {@code redis-server} to use, found on the first call and cached for the JVM.
    *
+   * @return the executable
    * @throws IllegalStateException if {@value #PROPERTY} or {@value #ENV} names something that is
    *     not a working {@code redis-server}, or if none is configured, none is on the {@code PATH}
    *     and embedded-redis has none for this platform
@@ -82,25 +83,25 @@ public final class RedisBinary {
     return found;
   }
 
-  /** The executable. */
+  /** {@return the executable} */
   public Path path() {
     return path;
   }
 
-  /** The version that {@code redis-server --version} reports, e.g. {@code "7.0.15"}. */
+  /** {@return the version that {@code redis-server --version} reports, e.g. {@code "7.0.15"}} */
   public String version() {
     return version;
   }
 
-  /** The first component of {@link #version()}, e.g. {@code 7}. */
+  /** {@return the first component of {@link #version()}, e.g. {@code 7}} */
   public int majorVersion() {
     int dot = version.indexOf('.');
     return Integer.parseInt(dot < 0 ? version : version.substring(0, dot));
   }
 
   /**
-   * Where this executable was found: {@value #ENV}, {@value #PROPERTY}, {@code "PATH"} or {@code
-   * "embedded-redis"}.
+   * {@return where this executable was found: {@value #ENV}, {@value #PROPERTY}, {@code "PATH"} or
+   * {@code "embedded-redis"}}
    */
   public String source() {
     return source;

@@ -62,25 +62,33 @@ public final class RedisClusterNodes implements Closeable {
     this.nodes = List.copyOf(nodes);
   }
 
-  /** Starts a cluster with the defaults: no password, node timeout 1.5 s. */
+  /**
+   * Starts a cluster with the defaults: no password, node timeout 1.5 s.
+   *
+   * @return the started cluster
+   */
   public static RedisClusterNodes start() {
     return builder().start();
   }
 
-  /** Returns a builder for a cluster with a password or another node timeout. */
+  /**
+   * Returns a builder for a cluster with a password or another node timeout.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The password of every node, or {@code null} if none. */
+  /** {@return the password of every node, or {@code null} if none} */
   public String password() {
     return password;
   }
 
   /**
-   * {@code redis://127.0.0.1:P1,127.0.0.1:P2,...} with all six nodes as seeds, or with a password
-   * {@code redis://:PASSWORD@127.0.0.1:P1,...} (percent-encoded): what Lettuce's {@code
-   * RedisClusterClient.create(String)} accepts.
+   * {@return {@code redis://127.0.0.1:P1,127.0.0.1:P2,...} with all six nodes as seeds, or with a
+   * password {@code redis://:PASSWORD@127.0.0.1:P1,...} (percent-encoded): what Lettuce's {@code
+   * RedisClusterClient.create(String)} accepts}
    */
   public String uri() {
     String auth = UriAuth.of(password);
@@ -89,19 +97,22 @@ public final class RedisClusterNodes implements Closeable {
         + nodes.stream().map(n -> n.host() + ":" + n.port()).collect(Collectors.joining(","));
   }
 
-  /** A new Lettuce {@link RedisURI} per node, with the password: seeds for a cluster client. */
+  /**
+   * {@return a new Lettuce {@link RedisURI} per node, with the password: seeds for a cluster
+   * client}
+   */
   public List<RedisURI> seedUris() {
     return nodes.stream().map(RedisServer::redisUri).toList();
   }
 
-  /** All six nodes, in start order (the first three started as masters). */
+  /** {@return all six nodes, in start order (the first three started as masters)} */
   public List<RedisServer> nodes() {
     return nodes;
   }
 
   /**
-   * The masters that serve slots now, as the first running node sees it, in start order. Right
-   * after a master dies this still holds it, until a replica takes over.
+   * {@return the masters that serve slots now, as the first running node sees it, in start order}
+   * Right after a master dies this still holds it, until a replica takes over.
    */
   public List<RedisServer> masters() {
     ClusterView view = view();
@@ -111,7 +122,9 @@ public final class RedisClusterNodes implements Closeable {
         .toList();
   }
 
-  /** The nodes that are replicas now, as the first running node sees it, in start order. */
+  /**
+   * {@return the nodes that are replicas now, as the first running node sees it, in start order}
+   */
   public List<RedisServer> replicas() {
     ClusterView view = view();
     return nodes.stream()
@@ -122,6 +135,9 @@ public final class RedisClusterNodes implements Closeable {
   /**
    * The master that serves {@code key}'s slot ({@link SlotHash#getSlot(String)}, hash tags
    * honoured) now, as the first running node sees it; possibly a master that is down.
+   *
+   * @param key a Redis key
+   * @return the master of the slot
    */
   public RedisServer masterFor(String key) {
     Objects.requireNonNull(key, "key");
@@ -137,6 +153,7 @@ public final class RedisClusterNodes implements Closeable {
    * Crashes {@code master} with SIGKILL. Its replica takes over once the other masters deem it
    * failed (after {@code cluster-node-timeout}); {@link #awaitFailover(Duration)} waits for that.
    *
+   * @param master a master of this cluster now
    * @throws IllegalArgumentException if {@code master} is not a master of this cluster now
    */
   public synchronized void killMaster(RedisServer master) {
@@ -189,6 +206,7 @@ public final class RedisClusterNodes implements Closeable {
    * keeps its {@code nodes.conf}, so its identity, and loses its data) and returns once the cluster
    * has settled. A master that a replica has replaced comes back as that replica's replica.
    *
+   * @param node a node of this cluster
    * @throws IllegalArgumentException if {@code node} is not part of this cluster
    */
   public void restart(RedisServer node) {
@@ -433,6 +451,9 @@ public final class RedisClusterNodes implements Closeable {
     /**
      * The password of every node ({@code requirepass}, and {@code masterauth} for replication).
      * Default: none. Must not be empty.
+     *
+     * @param password the password; not empty
+     * @return this builder
      */
     public Builder password(String password) {
       Objects.requireNonNull(password, "password");
@@ -450,6 +471,9 @@ public final class RedisClusterNodes implements Closeable {
      * {@code cluster-node-timeout}: how long a node may be unreachable before it is deemed failing.
      * Default: 1.5 s. Must be at least 1 ms. Not scaled by {@link Timing}: it is part of the
      * behaviour under test.
+     *
+     * @param nodeTimeout the node timeout
+     * @return this builder
      */
     public Builder nodeTimeout(Duration nodeTimeout) {
       Objects.requireNonNull(nodeTimeout, "nodeTimeout");
@@ -464,7 +488,12 @@ public final class RedisClusterNodes implements Closeable {
       return this;
     }
 
-    /** Runs this {@code redis-server}. Default: {@link RedisBinary#find()}. */
+    /**
+     * Runs this {@code redis-server}. Default: {@link RedisBinary#find()}.
+     *
+     * @param binary the {@code redis-server} executable
+     * @return this builder
+     */
     public Builder binary(Path binary) {
       Objects.requireNonNull(binary, "binary");
       if (this.binary != null) {
@@ -477,6 +506,7 @@ public final class RedisClusterNodes implements Closeable {
     /**
      * Starts six nodes, forms the cluster and returns once it has settled.
      *
+     * @return the started cluster
      * @throws IllegalStateException if a node does not start or the cluster does not settle within
      *     30 s (scaled); nothing is left running then
      */

@@ -65,47 +65,59 @@ public final class RedisServer implements Closeable {
     this.sentinel = sentinel;
   }
 
-  /** Starts a server with the defaults: a free port, no password, no extra configuration. */
+  /**
+   * Starts a server with the defaults: a free port, no password, no extra configuration.
+   *
+   * @return the started server
+   */
   public static RedisServer start() {
     return builder().start();
   }
 
-  /** Returns a builder for a server with a password, a fixed port or extra configuration. */
+  /**
+   * Returns a builder for a server with a password, a fixed port or extra configuration.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Always {@code "127.0.0.1"}. */
+  /** {@return always {@code "127.0.0.1"}} */
   public String host() {
     return HOST;
   }
 
-  /** The port, the same across {@link #restart()}. */
+  /** {@return the port, the same across {@link #restart()}} */
   public int port() {
     return port;
   }
 
-  /** The password ({@code requirepass}), or {@code null} if none. */
+  /** {@return the password ({@code requirepass}), or {@code null} if none} */
   public String password() {
     return password;
   }
 
-  /** The executable this server runs. */
+  /** {@return the executable this server runs} */
   public RedisBinary binary() {
     return binary;
   }
 
   /**
-   * {@code redis://127.0.0.1:PORT}, or with a password {@code redis://:PASSWORD@127.0.0.1:PORT},
-   * the password percent-encoded. The empty user name before the colon is what tells Lettuce (and
-   * redis-py, Jedis) that what follows is a password, even one containing a colon.
+   * {@return {@code redis://127.0.0.1:PORT}, or with a password {@code
+   * redis://:PASSWORD@127.0.0.1:PORT}, the password percent-encoded} The empty user name before the
+   * colon is what tells Lettuce (and redis-py, Jedis) that what follows is a password, even one
+   * containing a colon.
    */
   public String uri() {
     String auth = UriAuth.of(password);
     return "redis://" + auth + HOST + ":" + port;
   }
 
-  /** A new Lettuce {@link RedisURI} for this server, with its password; mutable, so tune it. */
+  /**
+   * {@return a new Lettuce {@link RedisURI} for this server, with its password; mutable, so tune
+   * it}
+   */
   public RedisURI redisUri() {
     RedisURI.Builder uri = RedisURI.Builder.redis(HOST, port);
     if (password != null) {
@@ -114,12 +126,12 @@ public final class RedisServer implements Closeable {
     return uri.build();
   }
 
-  /** The process id of the current (or last) redis-server process. */
+  /** {@return the process id of the current (or last) redis-server process} */
   public long pid() {
     return process.pid();
   }
 
-  /** True while the process is alive, paused or not. */
+  /** {@return true while the process is alive, paused or not} */
   public boolean isRunning() {
     ServerProcess current = process;
     return current != null && current.isAlive();
@@ -215,12 +227,17 @@ public final class RedisServer implements Closeable {
     }
   }
 
-  /** Everything the server has logged, across restarts; empty once closed. */
+  /** {@return everything the server has logged, across restarts; empty once closed} */
   public String log() {
     return directory.log();
   }
 
-  /** The last {@code lines} lines of {@link #log()}. */
+  /**
+   * The last {@code lines} lines of {@link #log()}.
+   *
+   * @param lines how many lines, at most
+   * @return the last lines of the log
+   */
   public String logTail(int lines) {
     if (lines < 0) {
       throw new IllegalArgumentException("lines must not be negative, was " + lines);
@@ -235,6 +252,8 @@ public final class RedisServer implements Closeable {
    * command("CONFIG", "SET", "maxmemory", "1mb")}, {@code command("DBSIZE")}, {@code
    * command("DEBUG", "SLEEP", "0.5")}. Times out after 10 s (scaled).
    *
+   * @param args the command and its arguments
+   * @return the reply as text
    * @throws io.lettuce.core.RedisException if the server answers with an error, times out or cannot
    *     be reached
    * @throws IllegalStateException if closed
@@ -472,7 +491,12 @@ public final class RedisServer implements Closeable {
       return this;
     }
 
-    /** Requires this password ({@code requirepass}). Default: none. Must not be empty. */
+    /**
+     * Requires this password ({@code requirepass}). Default: none. Must not be empty.
+     *
+     * @param password the password; not empty
+     * @return this builder
+     */
     public Builder password(String password) {
       Objects.requireNonNull(password, "password");
       if (password.isEmpty()) {
@@ -488,6 +512,9 @@ public final class RedisServer implements Closeable {
     /**
      * Listens on this port. Default: a free port, picked at start. If the port is busy, start
      * retries for 5 s (scaled), then throws.
+     *
+     * @param port the port, 1 to 65535
+     * @return this builder
      */
     public Builder port(int port) {
       if (port < 1 || port > 65535) {
@@ -507,6 +534,9 @@ public final class RedisServer implements Closeable {
      * an empty value is written as {@code ""}. May be called repeatedly, also with the same name,
      * for directives that repeat.
      *
+     * @param name the directive
+     * @param value its value
+     * @return this builder
      * @throws IllegalArgumentException for a directive the kit owns ({@code port}, {@code bind},
      *     {@code dir}, {@code requirepass}, {@code logfile}, {@code daemonize}, ...) or a value
      *     spanning lines
@@ -519,7 +549,12 @@ public final class RedisServer implements Closeable {
       return this;
     }
 
-    /** Runs this {@code redis-server} executable. Default: {@link RedisBinary#find()}. */
+    /**
+     * Runs this {@code redis-server} executable. Default: {@link RedisBinary#find()}.
+     *
+     * @param binary the {@code redis-server} executable
+     * @return this builder
+     */
     public Builder binary(Path binary) {
       Objects.requireNonNull(binary, "binary");
       if (this.binary != null) {
@@ -532,6 +567,7 @@ public final class RedisServer implements Closeable {
     /**
      * Starts the server and returns once it answers {@code PING}.
      *
+     * @return the started server
      * @throws IllegalStateException if it does not start; the message names the executable and port
      *     and carries the tail of the server's log
      */

@@ -27,7 +27,13 @@ public final class RedlockMasters implements Closeable {
     this.password = password;
   }
 
-  /** Starts {@code count} masters with {@code password} (null for none). */
+  /**
+   * Starts {@code count} masters with {@code password} (null for none).
+   *
+   * @param count how many masters
+   * @param password the password of every master, or null for none
+   * @return the started masters
+   */
   public static RedlockMasters start(int count, String password) {
     return start(
         count,
@@ -41,7 +47,14 @@ public final class RedlockMasters implements Closeable {
         });
   }
 
-  /** Starts {@code count} masters made by {@code factory}, which must all use {@code password}. */
+  /**
+   * Starts {@code count} masters made by {@code factory}, which must all use {@code password}.
+   *
+   * @param count how many masters
+   * @param password the password of every master, or null for none
+   * @param factory makes each master; each must use {@code password}
+   * @return the started masters
+   */
   public static RedlockMasters start(int count, String password, Supplier<RedisServer> factory) {
     if (count < 1) {
       throw new IllegalArgumentException("count must be positive, was " + count);
@@ -58,20 +71,26 @@ public final class RedlockMasters implements Closeable {
     return new RedlockMasters(started, password);
   }
 
-  /** The masters, in URI order. */
+  /** {@return the masters, in URI order} */
   public List<RedisServer> masters() {
     return masters;
   }
 
+  /**
+   * {@return the master at {@code index}, in URI order}
+   *
+   * @param index from 0 to {@link #size()} - 1
+   */
   public RedisServer get(int index) {
     return masters.get(index);
   }
 
+  /** {@return how many masters there are} */
   public int size() {
     return masters.size();
   }
 
-  /** {@code redlock://[:password@]127.0.0.1:p1,127.0.0.1:p2,...}. */
+  /** {@return {@code redlock://[:password@]127.0.0.1:p1,127.0.0.1:p2,...}} */
   public String uri() {
     return uri(masters.stream().map(m -> m.host() + ":" + m.port()).toList());
   }
@@ -79,12 +98,20 @@ public final class RedlockMasters implements Closeable {
   /**
    * A {@code redlock://} URI with this set's password over {@code addresses} ({@code host:port}
    * each), e.g. TCP proxies in front of the masters.
+   *
+   * @param addresses {@code host:port} of each master
+   * @return the URI
    */
   public String uri(List<String> addresses) {
     return "redlock://" + UriAuth.of(password) + String.join(",", addresses);
   }
 
-  /** Runs {@code args} on every master; the replies, one line each. */
+  /**
+   * Runs {@code args} on every master; the replies, one line each.
+   *
+   * @param args the command and its arguments
+   * @return the replies, one line each
+   */
   public String commandOnAll(String... args) {
     return masters.stream().map(m -> m.command(args)).collect(Collectors.joining("\n"));
   }

@@ -92,29 +92,37 @@ public final class SentinelGroup implements Closeable {
         new SentinelSettlement(masterName, this.dataNodes, this.sentinels, this::toString);
   }
 
-  /** Starts a group with the defaults: password {@value #DEFAULT_PASSWORD}, {@code mymaster}. */
+  /**
+   * Starts a group with the defaults: password {@value #DEFAULT_PASSWORD}, {@code mymaster}.
+   *
+   * @return the started group
+   */
   public static SentinelGroup start() {
     return builder().start();
   }
 
-  /** Returns a builder for a group with another password, master name or timing. */
+  /**
+   * Returns a builder for a group with another password, master name or timing.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The master set name the Sentinels monitor, {@code mymaster} by default. */
+  /** {@return the master set name the Sentinels monitor, {@code mymaster} by default} */
   public String masterName() {
     return masterName;
   }
 
-  /** The one password of every data node and Sentinel. */
+  /** {@return the one password of every data node and Sentinel} */
   public String password() {
     return password;
   }
 
   /**
-   * {@code redis-sentinel://:PASSWORD@127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3/0#mymaster}, the
-   * password percent-encoded, in Lettuce's syntax. The empty user name before the colon keeps a
+   * {@return {@code redis-sentinel://:PASSWORD@127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3/0#mymaster},
+   * the password percent-encoded, in Lettuce's syntax} The empty user name before the colon keeps a
    * password containing a colon a password; without one, {@code redis-sentinel://PASSWORD@...} as
    * in the Bitnami docs means the same to Lettuce.
    *
@@ -132,8 +140,8 @@ public final class SentinelGroup implements Closeable {
   }
 
   /**
-   * A new Lettuce {@link RedisURI} for this group: the three Sentinels and the master name, with
-   * the password for the Sentinels and the data nodes alike. Mutable, so tune it.
+   * {@return a new Lettuce {@link RedisURI} for this group: the three Sentinels and the master
+   * name, with the password for the Sentinels and the data nodes alike} Mutable, so tune it.
    */
   public RedisURI redisUri() {
     RedisURI.Builder uri =
@@ -145,8 +153,8 @@ public final class SentinelGroup implements Closeable {
   }
 
   /**
-   * The data node that is master now, as the Sentinels name it ({@code SENTINEL
-   * GET-MASTER-ADDR-BY-NAME}, asking each running Sentinel in turn until one answers). Right after
+   * {@return the data node that is master now, as the Sentinels name it ({@code SENTINEL
+   * GET-MASTER-ADDR-BY-NAME}, asking each running Sentinel in turn until one answers)} Right after
    * a crash this is still the dead master, until the Sentinels fail over.
    *
    * @throws IllegalStateException if no Sentinel answers
@@ -172,18 +180,20 @@ public final class SentinelGroup implements Closeable {
     throw new IllegalStateException("No Sentinel of " + this + " names the master", last);
   }
 
-  /** The data nodes other than {@link #master()}, running or not, in start order. */
+  /** {@return the data nodes other than {@link #master()}, running or not, in start order} */
   public List<RedisServer> replicas() {
     RedisServer master = master();
     return dataNodes.stream().filter(node -> node != master).toList();
   }
 
-  /** The three Sentinels, in start order. */
+  /** {@return the three Sentinels, in start order} */
   public List<RedisServer> sentinels() {
     return sentinels;
   }
 
-  /** The three data nodes (master and replicas, whichever is which now), in start order. */
+  /**
+   * {@return the three data nodes (master and replicas, whichever is which now), in start order}
+   */
   public List<RedisServer> nodes() {
     return dataNodes;
   }
@@ -191,6 +201,8 @@ public final class SentinelGroup implements Closeable {
   /**
    * Crashes the current master with SIGKILL and returns it; the Sentinels notice after {@code
    * down-after-milliseconds} and fail over. {@link #awaitFailover(Duration)} waits for that.
+   *
+   * @return the killed master
    */
   public synchronized RedisServer killMaster() {
     requireOpen("kill the master of");
@@ -305,6 +317,7 @@ public final class SentinelGroup implements Closeable {
    * Sentinels fail over first. A Sentinel comes back with the state it had written to its config
    * file.
    *
+   * @param node a data node or Sentinel of this group
    * @throws IllegalArgumentException if {@code node} is not part of this group
    */
   public void restart(RedisServer node) {
@@ -455,6 +468,9 @@ public final class SentinelGroup implements Closeable {
      * be empty, and must not hold white space, quotes, backslashes or control characters: Redis 7.0
      * Sentinel writes {@code sentinel auth-pass} back to its config file unquoted, so such a
      * password would keep a restarted Sentinel from starting.
+     *
+     * @param password the password
+     * @return this builder
      */
     public Builder password(String password) {
       Objects.requireNonNull(password, "password");
@@ -476,6 +492,9 @@ public final class SentinelGroup implements Closeable {
     /**
      * The master set name. Default: {@value #DEFAULT_MASTER_NAME}. Letters, digits, {@code .},
      * {@code _} and {@code -} only.
+     *
+     * @param masterName the master set name
+     * @return this builder
      */
     public Builder masterName(String masterName) {
       Objects.requireNonNull(masterName, "masterName");
@@ -494,6 +513,9 @@ public final class SentinelGroup implements Closeable {
      * How long a Sentinel waits without a valid reply before it deems an instance down ({@code
      * down-after-milliseconds}). Default: 1 s. Must be at least 1 ms. Not scaled by {@link Timing}:
      * it is part of the behaviour under test.
+     *
+     * @param downAfter the Sentinels' {@code down-after-milliseconds}
+     * @return this builder
      */
     public Builder downAfter(Duration downAfter) {
       checkMillis(downAfter, "downAfter");
@@ -509,6 +531,9 @@ public final class SentinelGroup implements Closeable {
      * The Sentinels' {@code failover-timeout}: how long a failover step may take, and half the time
      * before the same master may be failed over again automatically. Default: 2 s. Must be at least
      * 1 ms. Not scaled by {@link Timing}.
+     *
+     * @param failoverTimeout the Sentinels' {@code failover-timeout}
+     * @return this builder
      */
     public Builder failoverTimeout(Duration failoverTimeout) {
       checkMillis(failoverTimeout, "failoverTimeout");
@@ -524,6 +549,9 @@ public final class SentinelGroup implements Closeable {
     /**
      * Runs this {@code redis-server} for data nodes and Sentinels alike. Default: {@link
      * RedisBinary#find()}.
+     *
+     * @param binary the {@code redis-server} executable
+     * @return this builder
      */
     public Builder binary(Path binary) {
       Objects.requireNonNull(binary, "binary");
@@ -538,6 +566,7 @@ public final class SentinelGroup implements Closeable {
      * Starts the six processes and returns once replication is online and the Sentinels know each
      * other.
      *
+     * @return the started group
      * @throws IllegalStateException if a process does not start or the group does not settle within
      *     30 s (scaled); nothing is left running then
      */

@@ -89,6 +89,10 @@ public final class TcpProxy implements Closeable {
   /**
    * Starts a proxy to {@code host:port}; returns once it listens. The target need not be up: a
    * connection to a target that refuses is reset.
+   *
+   * @param host the host to forward to
+   * @param port the port to forward to
+   * @return the started proxy
    */
   public static TcpProxy start(String host, int port) {
     Objects.requireNonNull(host, "host");
@@ -101,42 +105,48 @@ public final class TcpProxy implements Closeable {
   /**
    * Starts a proxy to {@code server}; {@link #uri()} and {@link #redisUri()} then carry its
    * password.
+   *
+   * @param server the server to forward to
+   * @return the started proxy
    */
   public static TcpProxy start(RedisServer server) {
     Objects.requireNonNull(server, "server");
     return new TcpProxy(server.host(), server.port(), server.password()).startAccepting();
   }
 
-  /** Always {@code "127.0.0.1"}. */
+  /** {@return always {@code "127.0.0.1"}} */
   public String host() {
     return HOST;
   }
 
-  /** The port clients connect to. */
+  /** {@return the port clients connect to} */
   public int port() {
     return listener.getLocalPort();
   }
 
-  /** The host connections are forwarded to. */
+  /** {@return the host connections are forwarded to} */
   public String targetHost() {
     return targetHost;
   }
 
-  /** The port connections are forwarded to. */
+  /** {@return the port connections are forwarded to} */
   public int targetPort() {
     return targetPort;
   }
 
   /**
-   * {@code redis://127.0.0.1:PORT} for the proxy's port, or with the target server's password
-   * {@code redis://:PASSWORD@127.0.0.1:PORT}, as {@link RedisServer#uri()} has it.
+   * {@return {@code redis://127.0.0.1:PORT} for the proxy's port, or with the target server's
+   * password {@code redis://:PASSWORD@127.0.0.1:PORT}, as {@link RedisServer#uri()} has it}
    */
   public String uri() {
     String auth = UriAuth.of(password);
     return "redis://" + auth + HOST + ":" + port();
   }
 
-  /** A new Lettuce {@link RedisURI} for the proxy's port, with the target's password if any. */
+  /**
+   * {@return a new Lettuce {@link RedisURI} for the proxy's port, with the target's password if
+   * any}
+   */
   public RedisURI redisUri() {
     RedisURI.Builder uri = RedisURI.Builder.redis(HOST, port());
     if (password != null) {
@@ -155,6 +165,7 @@ public final class TcpProxy implements Closeable {
    * {@code mode} says. Switching from {@link Mode#BLACKHOLE} to {@link Mode#RESET} resets the held
    * connections.
    *
+   * @param mode how the cut connections behave
    * @throws IllegalStateException if closed
    */
   public void partition(Mode mode) {
@@ -181,7 +192,7 @@ public final class TcpProxy implements Closeable {
     notifyAll();
   }
 
-  /** True between {@link #partition(Mode)} and {@link #heal()}. */
+  /** {@return true between {@link #partition(Mode)} and {@link #heal()}} */
   public synchronized boolean isPartitioned() {
     return partition != null;
   }
@@ -191,7 +202,7 @@ public final class TcpProxy implements Closeable {
     return !listener.isClosed();
   }
 
-  /** How many client connections are open (forwarded or held). */
+  /** {@return how many client connections are open (forwarded or held)} */
   public int connectionCount() {
     return links.size();
   }

@@ -25,7 +25,7 @@ public final class Timing {
   private Timing() {}
 
   /**
-   * Returns the current multiplier.
+   * {@return the current multiplier}
    *
    * @throws IllegalArgumentException if {@value #PROPERTY} is set but is not a positive, finite
    *     number
@@ -48,9 +48,10 @@ public final class Timing {
   }
 
   /**
-   * Returns {@code duration} times the {@linkplain #multiplier() multiplier}, saturated at about
-   * 292 years.
+   * {@return {@code duration} times the {@linkplain #multiplier() multiplier}, saturated at about
+   * 292 years}
    *
+   * @param duration the duration to scale
    * @throws IllegalArgumentException if {@code duration} is negative
    */
   public static Duration scaled(Duration duration) {
@@ -68,9 +69,10 @@ public final class Timing {
   }
 
   /**
-   * Returns {@code millis} times the {@linkplain #multiplier() multiplier}, rounded, saturated at
-   * {@link Long#MAX_VALUE}.
+   * {@return {@code millis} times the {@linkplain #multiplier() multiplier}, rounded, saturated at
+   * {@link Long#MAX_VALUE}}
    *
+   * @param millis the milliseconds to scale
    * @throws IllegalArgumentException if {@code millis} is negative
    */
   public static long scaledMillis(long millis) {
