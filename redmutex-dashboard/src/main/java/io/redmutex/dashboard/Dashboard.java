@@ -68,9 +68,10 @@ public final class Dashboard implements AutoCloseable {
   }
 
   /**
-   * {@code redmutex.dashboard.value}.
+   * Starts building a dashboard over a client's locks.
    *
-   * @return its value
+   * @param mutex the client whose Redis the dashboard reads; the dashboard never closes it
+   * @return a builder with the defaults
    */
   public static Builder builder(RedMutex mutex) {
     return new Builder(Objects.requireNonNull(mutex, "mutex"));
