@@ -3,6 +3,7 @@ package io.redmutex.cli;
 import io.redmutex.LockInfo;
 import io.redmutex.PermitHolder;
 import io.redmutex.PermitsInfo;
+import io.redmutex.internal.PermitsState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -148,7 +149,7 @@ record ListReport(
     return new String[] {
       info.name(),
       PermitsOption.kindName(semaphore),
-      state(info, semaphore),
+      PermitsState.of(info, semaphore),
       soonest(info).map(HumanDurations::format).orElse("-"),
       info.fencingToken() == 0 ? "-" : Long.toString(info.fencingToken()),
       holder(info),
@@ -156,26 +157,6 @@ record ListReport(
       "-",
       Integer.toString(info.waitingClients())
     };
-  }
-
-  /**
-   * {@code held 2/3}, {@code free 0/3}; {@code held: writer}, {@code held: 3 readers}, {@code
-   * free}.
-   */
-  private static String state(PermitsInfo info, boolean semaphore) {
-    int count = info.holdersCount();
-    String state;
-    if (semaphore) {
-      String permits = info.permits().isPresent() ? "/" + info.permits().getAsInt() : "";
-      state = (count == 0 ? "free " : "held ") + count + permits;
-    } else if (count == 0) {
-      state = "free";
-    } else if (!info.holders().isEmpty() && info.holders().get(0).writer()) {
-      state = "held: writer";
-    } else {
-      state = "held: " + count + (count == 1 ? " reader" : " readers");
-    }
-    return info.writerWaiting().isPresent() ? state + ", writer waits" : state;
   }
 
   /** The first holder listed (the writer, else the soonest to expire), and how many more. */

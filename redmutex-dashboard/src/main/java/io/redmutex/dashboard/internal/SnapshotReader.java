@@ -4,6 +4,7 @@ import io.redmutex.LockInfo;
 import io.redmutex.PermitHolder;
 import io.redmutex.PermitsInfo;
 import io.redmutex.RedMutex;
+import io.redmutex.internal.PermitsState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -161,7 +162,7 @@ final class SnapshotReader {
     fields.put("name", info.name());
     fields.put("kind", kind);
     fields.put("held", info.holdersCount() > 0);
-    fields.put("state", state(info, semaphore));
+    fields.put("state", PermitsState.of(info, semaphore));
     fields.put("redmutex", true);
     fields.put("holder", first == null ? null : holderOf(info));
     fields.put("holders", holders);
@@ -195,21 +196,5 @@ final class SnapshotReader {
       fields.put("label", "writer: " + fields.get("label"));
     }
     return fields;
-  }
-
-  private static String state(PermitsInfo info, boolean semaphore) {
-    int count = info.holdersCount();
-    String state;
-    if (semaphore) {
-      String permits = info.permits().isPresent() ? "/" + info.permits().getAsInt() : "";
-      state = (count == 0 ? "free " : "held ") + count + permits;
-    } else if (count == 0) {
-      state = "free";
-    } else if (!info.holders().isEmpty() && info.holders().get(0).writer()) {
-      state = "held: writer";
-    } else {
-      state = "held: " + count + (count == 1 ? " reader" : " readers");
-    }
-    return info.writerWaiting().isPresent() ? state + ", writer waits" : state;
   }
 }
