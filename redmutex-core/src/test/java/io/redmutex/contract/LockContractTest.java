@@ -34,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
@@ -141,6 +142,16 @@ public abstract class LockContractTest {
 
   protected static Duration scaled(Duration d) {
     return Timing.scaled(d);
+  }
+
+  /** A listener told only of losses: the lock's name and the lost lease's fencing token. */
+  protected static LockListener onLost(BiConsumer<String, Long> lost) {
+    return new LockListener() {
+      @Override
+      public void lost(String lockName, long fencingToken) {
+        lost.accept(lockName, fencingToken);
+      }
+    };
   }
 
   /**
@@ -329,12 +340,7 @@ public abstract class LockContractTest {
         renewalsRecorded(
             Duration.ofSeconds(3),
             renewals,
-            new LockListener() {
-              @Override
-              public void lost(String lockName, long fencingToken) {
-                listened.set(lockName);
-              }
-            });
+            onLost((lockName, fencingToken) -> listened.set(lockName)));
     Lease lease = a.acquire(name, Duration.ZERO);
     CountDownLatch lost = new CountDownLatch(1);
     lease.onLost(lost::countDown);
@@ -367,15 +373,11 @@ public abstract class LockContractTest {
   @Test
   void onLost_afterLoss_runsAtOnce() {
     CountDownLatch told = new CountDownLatch(1);
-    LockListener onLoss =
-        new LockListener() {
-          @Override
-          public void lost(String lockName, long fencingToken) {
-            told.countDown();
-          }
-        };
     Lease lease =
-        client(b -> b.leaseTime(Duration.ofMillis(300)).listener(onLoss))
+        client(
+                b ->
+                    b.leaseTime(Duration.ofMillis(300))
+                        .listener(onLost((n, f) -> told.countDown())))
             .acquire(name, Duration.ZERO);
     // The loss itself, not isHeld: that turns false at the local expiry, maybe before the loss.
     deleteKey();
@@ -553,13 +555,7 @@ public abstract class LockContractTest {
         client(
             b ->
                 b.leaseTime(Duration.ofMillis(600))
-                    .listener(
-                        new LockListener() {
-                          @Override
-                          public void lost(String lockName, long fencingToken) {
-                            lostTokens.add(fencingToken);
-                          }
-                        }));
+                    .listener(onLost((lockName, fencingToken) -> lostTokens.add(fencingToken))));
     Lease current = a.acquire(name, Duration.ZERO);
     List<CompletableFuture<Lease>> waiters = parkedWaiters(a, 5);
     List<Long> tokens = new ArrayList<>(List.of(current.fencingToken()));
@@ -721,15 +717,12 @@ public abstract class LockContractTest {
   @Test
   void lockView_afterLoss_ownerSeesLockLostException() {
     CountDownLatch lost = new CountDownLatch(1);
-    LockListener onLoss =
-        new LockListener() {
-          @Override
-          public void lost(String lockName, long fencingToken) {
-            lost.countDown();
-          }
-        };
     DistributedLock lock =
-        client(b -> b.leaseTime(Duration.ofMillis(300)).listener(onLoss)).lock(name);
+        client(
+                b ->
+                    b.leaseTime(Duration.ofMillis(300))
+                        .listener(onLost((n, f) -> lost.countDown())))
+            .lock(name);
     lock.lock();
     long token = lock.fencingToken();
     deleteKey();
