@@ -11,9 +11,10 @@
 -- the releaser whether to bound its run of hand-offs), or {0, 0, 0} when the releasing token no
 -- longer held the lock (nothing was changed). Idempotent: sent again after it ran (a reconnect
 -- replays it), it answers as the first time did.
-if redis.replicate_commands then redis.replicate_commands() end
+if not redis.REDIS_VERSION_NUM then redis.replicate_commands() end -- (see take.lua)
 local now = redis.call('TIME')
-local fence = tonumber(now[1]) * 1000000 + tonumber(now[2])
+local fence = now[1] * 1000000 + now[2]
+local text = now[1] .. string.sub('00000' .. now[2], -6) -- (see take.lua)
 local nowMs = math.floor(fence / 1000)
 local current = redis.call('GET', KEYS[1])
 if current == ARGV[2] and redis.call('HGET', KEYS[2], 'owner') == ARGV[2] then
@@ -32,10 +33,11 @@ local issued = tonumber(ARGV[7])
 if issued > 0 and (not last or issued > last) then last = issued end
 if last and last >= fence then
   fence = last + 1
+  text = string.format('%.0f', fence)
   clock = 0
 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-redis.call('HSET', KEYS[2], 'fence', string.format('%.0f', fence), 'owner', ARGV[2], 'holder', ARGV[5])
+redis.call('HSET', KEYS[2], 'fence', text, 'owner', ARGV[2], 'holder', ARGV[5])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', nowMs)
 local others = redis.call('ZCARD', KEYS[3])

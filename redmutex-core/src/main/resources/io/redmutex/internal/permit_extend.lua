@@ -2,7 +2,7 @@
 -- KEYS[1] holders sorted set (see permit_take.lua); KEYS[2] info hash
 -- ARGV[1] member; ARGV[2] lease time in ms; ARGV[3] time to live of the info hash in ms
 -- Returns {1} when extended, {0} when its lease had ended (then it is removed: it was lost).
-if redis.replicate_commands then redis.replicate_commands() end
+if not redis.REDIS_VERSION_NUM then redis.replicate_commands() end -- (see take.lua)
 local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if not score then return {0} end
 local now = redis.call('TIME')

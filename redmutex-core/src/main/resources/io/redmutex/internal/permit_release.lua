@@ -5,7 +5,7 @@
 -- past its score: a permit others could count as free, so the hold was lost).
 -- Announces the release only when some client waits (a busy take enters its client in the waiters
 -- set before it subscribes, and takes again once subscribed, so no waiter misses it).
-if redis.replicate_commands then redis.replicate_commands() end
+if not redis.REDIS_VERSION_NUM then redis.replicate_commands() end -- (see take.lua)
 local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if not score then return {0} end
 redis.call('ZREM', KEYS[1], ARGV[1])

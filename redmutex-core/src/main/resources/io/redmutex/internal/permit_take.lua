@@ -10,7 +10,7 @@
 -- one: a replayed take gets a new, larger fencing token and no second permit), {0, ms until the
 -- first holder's lease ends, 0} when every permit is held, or {-1, permits in Redis, 0} when the
 -- semaphore is in use with another number of permits (nothing was changed).
-if redis.replicate_commands then redis.replicate_commands() end
+if not redis.REDIS_VERSION_NUM then redis.replicate_commands() end -- (see take.lua)
 local now = redis.call('TIME')
 local fence = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local nowMs = math.floor(fence / 1000)

@@ -9,7 +9,7 @@
 -- downgrade, allowed beside that writer and ahead of waiting writers
 -- Returns {1, fencing token, 1} when taken (a replayed take gets a new, larger token), or
 -- {0, ms until the writer's lease or the waiting writer's bound ends, 0} when refused.
-if redis.replicate_commands then redis.replicate_commands() end
+if not redis.REDIS_VERSION_NUM then redis.replicate_commands() end -- (see take.lua)
 local now = redis.call('TIME')
 local fence = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local nowMs = math.floor(fence / 1000)

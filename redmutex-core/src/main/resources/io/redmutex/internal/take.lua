@@ -14,13 +14,24 @@
 -- redmutex client) else 0} when busy. The holder may issue tokens above its own locally (see
 -- release.lua) only when its token is the clock's time: then each of them is at most the server
 -- time when it was issued, and every later take's token is above it.
-if redis.replicate_commands then redis.replicate_commands() end
-local holder = redis.call('GET', KEYS[1])
+-- On Redis 7 redis.replicate_commands is a no-op (effects are always replicated) that still costs
+-- a call, and a free lock is taken by the call that reads its holder (SET NX GET, new in 7.0);
+-- 6.2 needs both spelled out. (redmutex-bench/README.md, "What the scripts cost", measures them.)
+local v7 = redis.REDIS_VERSION_NUM ~= nil
+if not v7 then redis.replicate_commands() end
+-- Read before anything is written: a failing read (a wrong type) then leaves nothing behind.
+local last = tonumber(redis.call('HGET', KEYS[2], 'fence'))
+local holder
+if v7 then
+  holder = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2], 'GET')
+else
+  holder = redis.call('GET', KEYS[1])
+end
 if holder == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   if redis.call('HGET', KEYS[2], 'owner') == ARGV[1] then
     redis.call('PEXPIRE', KEYS[2], ARGV[3])
-    return {1, tonumber(redis.call('HGET', KEYS[2], 'fence')), 0}
+    return {1, last, 0}
   end
 elseif holder then
   -- Busy. Tell whether the holder is a redmutex client (it will announce its release) or a client
@@ -37,16 +48,20 @@ elseif holder then
   return {0, pttl, announces}
 end
 -- Hybrid counter: never below the server's clock in microseconds, so it keeps increasing even on
--- a promoted replica that missed the last increments.
+-- a promoted replica that missed the last increments. The clock's reading is written as text
+-- digit by digit (no string.format of a float: it costs more than any command here).
 local now = redis.call('TIME')
-local fence = tonumber(now[1]) * 1000000 + tonumber(now[2])
+local fence = now[1] * 1000000 + now[2]
+local text = now[1] .. string.sub('00000' .. now[2], -6)
 local clock = 1
-local last = tonumber(redis.call('HGET', KEYS[2], 'fence'))
 if last and last >= fence then
   fence = last + 1
+  text = string.format('%.0f', fence)
   clock = 0
 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-redis.call('HSET', KEYS[2], 'fence', string.format('%.0f', fence), 'owner', ARGV[1], 'holder', ARGV[4])
+-- Taken above on Redis 7 (holder is false); on 6.2, or when this token held the key without its
+-- fence hash (it expired or was evicted), set it here.
+if holder or not v7 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+redis.call('HSET', KEYS[2], 'fence', text, 'owner', ARGV[1], 'holder', ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return {1, fence, clock}

@@ -5,7 +5,7 @@
 -- than every token the lock issued before, to readers and writers (a replayed take gets a new one).
 -- Returns {0, ms until the writer's or the last reader's lease ends, 0} when busy; behind readers
 -- the writer leaves its intent (unless another writer's is there), which stops new readers.
-if redis.replicate_commands then redis.replicate_commands() end
+if not redis.REDIS_VERSION_NUM then redis.replicate_commands() end -- (see take.lua)
 local now = redis.call('TIME')
 local fence = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local nowMs = math.floor(fence / 1000)
