@@ -138,8 +138,7 @@ def prepare(r, kind, body, n):
     if kind == "fcall":
         name = "redmutex_bench_%d" % n
         lib = "#!lua name=%s\nredis.register_function('%s', function(KEYS, ARGV)\n%s\nend)" % (
-            name, name, body.replace("if redis.replicate_commands then redis.replicate_commands() "
-                                     "end", ""))
+            name, name, body)
         r.function_load(lib, replace=True)
         return name
     return None
@@ -184,7 +183,8 @@ def run(r, proc, workdir, variant, index, n, callgrind):
     for key, token in zip(names, tokens):
         if not call(r, tk, th, key, token):
             sys.exit("script-costs: %s did not take %s" % (variant[0], key))
-        release_call(r, rk, rh, key, token)
+        if release_call(r, rk, rh, key, token) != 1:
+            sys.exit("script-costs: %s did not release %s" % (variant[0], key))
     after = cpu(r)
     ins = None
     if callgrind:
