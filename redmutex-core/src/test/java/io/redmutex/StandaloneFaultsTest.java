@@ -58,6 +58,19 @@ class StandaloneFaultsTest {
   }
 
   @Test
+  void fenceKeyOfAnotherType_failsTheAcquire_andWritesNoLockKey() {
+    // Somebody else's string where the lock's fence hash belongs: take.lua's read of the fence
+    // fails. The caller is told why, and no lock key is left (take.lua reads before it writes;
+    // a key written before the error would be given back as the take of an unknown outcome).
+    redis.command("SET", "{typo}:fence", "not a hash");
+
+    assertThatThrownBy(() -> mutex.acquire("typo", Duration.ofMillis(300)))
+        .isInstanceOf(LockException.class)
+        .hasStackTraceContaining("WRONGTYPE");
+    assertThat(redis.command("EXISTS", "typo")).isEqualTo("0");
+  }
+
+  @Test
   void restart_whileHolding_reportsLossWithinOneRenewalPeriod_andLocksWorkAgain() {
     Lease lease = mutex.acquire("restarted", Duration.ZERO);
     redis.restart(); // no persistence: the key is gone
