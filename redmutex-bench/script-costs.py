@@ -29,7 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPTS = os.path.join(HERE, "..", "redmutex-core", "src", "main", "resources", "io", "redmutex",
                        "internal")
 LEASE = "30000"
-FENCE_TTL = str(30000 + 3600000)
+FENCE_TTL = str(30000 + 3600000)  # the lease + LockScripts.FENCE_TTL_EXTRA_MILLIS
 HOLDER = "redmutex-bench on 8a7c0e1d2f pid 12345"
 CLIENT_ID = "Zq3xVbN8mK1pL0oI9uY7tR"
 
@@ -98,7 +98,8 @@ def start(server, callgrind, workdir):
     cmd = [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
            "--dir", workdir]
     if callgrind:
-        cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + os.path.join(workdir, "callgrind.out.%p")] + cmd
+        out = os.path.join(workdir, "callgrind.out.%p")
+        cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + cmd
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     r = redis.Redis(port=port)
     for _ in range(600):
@@ -148,8 +149,6 @@ def call(r, kind, handle, key, token):
     side = ["{%s}:fence" % key, "{%s}:waiters" % key]
     if kind == "set":
         return r.set(key, token, nx=True, px=int(LEASE))
-    if handle is None:
-        return None
     keys = [key] + side
     if kind == "eval":
         return r.evalsha(handle, 3, *keys, token, LEASE, FENCE_TTL, HOLDER, CLIENT_ID)

@@ -2,7 +2,6 @@ package io.redmutex.internal;
 
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -37,7 +36,6 @@ final class Tokens {
         used = 0;
       }
       System.arraycopy(pool, used, bits, 0, BYTES);
-      Arrays.fill(pool, used, used + BYTES, (byte) 0); // a token given out is not kept
       used += BYTES;
     }
     return ENCODER.encodeToString(bits);
