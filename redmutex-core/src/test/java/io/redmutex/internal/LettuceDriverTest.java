@@ -116,6 +116,23 @@ class LettuceDriverTest {
   }
 
   @Test
+  void release_keepsTheFenceAlone_withItsTtl() {
+    LockKeys keys = LockKeys.of("", "kept");
+    long fence = driver.take(keys, "owner", 10_000, TAKER).join().fencingToken();
+    assertThat(redis.command("HLEN", "{kept}:fence")).isEqualTo("3"); // fence, owner, holder
+
+    assertThat(driver.release(keys, "stranger", 0).join()).isFalse();
+    assertThat(redis.command("HLEN", "{kept}:fence")).isEqualTo("3");
+    assertThat(driver.release(keys, "owner", 0).join()).isTrue();
+
+    // What the next take needs, and nothing it does not: the owner and holder described the lease.
+    assertThat(redis.command("HLEN", "{kept}:fence")).isEqualTo("1");
+    assertThat(redis.command("HGET", "{kept}:fence", "fence")).isEqualTo(Long.toString(fence));
+    assertThat(Long.parseLong(redis.command("PTTL", "{kept}:fence"))).isGreaterThan(3_600_000L);
+    assertThat(driver.take(keys, "next", 10_000, TAKER).join().fencingToken()).isGreaterThan(fence);
+  }
+
+  @Test
   void extend_onlyByTheOwner_setsTheTtl_ofKeyAndFenceHash() {
     LockKeys keys = LockKeys.of("", "extended");
     driver.take(keys, "owner", 1_000, TAKER).join();
