@@ -59,6 +59,17 @@ def replaced(script, old, new):
 CAD = ("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) "
        "end return 0")
 NOP = "return 1"
+# Lower bounds, each with the floor's release: the floor's take in a script, the least take that
+# reads the server clock, the least one that issues a fencing token kept in a record beside the
+# lock key (a fence-only hash with a TTL, as v1 clients read it).
+SCRIPTED = "return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])"
+CLOCKED = "redis.call('TIME') return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])"
+FENCED = ("local last = tonumber(redis.call('HGET', KEYS[2], 'fence')) "
+          "local now = redis.call('TIME') local fence = now[1] * 1000000 + now[2] "
+          "if last and last >= fence then fence = last + 1 end "
+          "if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end "
+          "redis.call('HSET', KEYS[2], 'fence', fence) redis.call('PEXPIRE', KEYS[2], ARGV[3]) "
+          "return fence")
 
 
 def variants(functions):
@@ -68,9 +79,17 @@ def variants(functions):
     out = [
         ("floor: `SET NX PX`, compare-and-delete script", ("set", None), ("eval", CAD)),
         ("two empty scripts (`return 1`): the cost of a script call", ("eval", NOP), ("eval", NOP)),
+        ("`SET NX PX` in a script, floor's release: the least a scripted take costs",
+         ("eval", SCRIPTED), ("eval", CAD)),
+        ("least take reading the server clock (`TIME`, `SET NX PX`), floor's release",
+         ("eval", CLOCKED), ("eval", CAD)),
+        ("least fenced take (`HGET` last, `TIME`, `SET NX PX`, `HSET` fence, `PEXPIRE`), "
+         "floor's release", ("eval", FENCED), ("eval", CAD)),
         ("redmutex as shipped: take.lua + release.lua", ("eval", take), ("eval", release)),
         ("… release without `PUBLISH`", ("eval", take),
          ("eval", without(release, "redis.call(publish, ARGV[2], 'released')"))),
+        ("… release without the `HDEL` of owner and holder", ("eval", take),
+         ("eval", without(release, "redis.call('HDEL', KEYS[2], 'owner', 'holder')"))),
         ("… take without `TIME` (a constant clock)", ("eval", replaced(
             take, free_path_time, "local now = {'1765000000', '123456'}\nlocal fence")),
          ("eval", release)),
@@ -207,11 +226,13 @@ LAYOUTS = [
      "redis.call('HSET', f, 'fence', n) redis.call('PEXPIRE', f, 3660000)"),
     ("… the fence as an integer string", "redis.call('SET', k, t, 'PX', 60000) "
      "redis.call('SET', f, n, 'PX', 3660000)"),
+    ("… the fence as an integer string under the shortest name (`{name}:f`)",
+     "redis.call('SET', k, t, 'PX', 60000) redis.call('SET', '{' .. k .. '}:f', n, 'PX', 3660000)"),
     ("one key: token, fence and holder in the lock key's value",
      "redis.call('SET', k, t .. ' ' .. n .. ' ' .. h, 'PX', 60000)"),
-    ("after release, as shipped: the fence hash (fence, owner, holder)",
+    ("after release, until 7 December: the fence hash (fence, owner, holder)",
      "redis.call('HSET', f, 'fence', n, 'owner', t, 'holder', h) redis.call('PEXPIRE', f, 3660000)"),
-    ("after release: a fence hash with `fence` alone",
+    ("after release, as shipped: a fence hash with `fence` alone",
      "redis.call('HSET', f, 'fence', n) redis.call('PEXPIRE', f, 3660000)"),
     ("after release: the fence as an integer string", "redis.call('SET', f, n, 'PX', 3660000)"),
 ]

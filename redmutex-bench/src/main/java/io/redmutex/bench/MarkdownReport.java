@@ -273,6 +273,70 @@ final class MarkdownReport {
       out.append("- ").append(line).append('\n');
     }
     out.append('\n');
+    independentLockTargets(out, report, u, p, f);
+  }
+
+  /**
+   * Issue 21's targets on independent locks. Those that a server-issued fencing token puts out of
+   * reach are explained in redmutex-bench/README.md, "What the scripts cost".
+   */
+  private static void independentLockTargets(
+      StringBuilder out,
+      Report report,
+      Figures.Throughput u,
+      Figures.Throughput p,
+      FootprintScenario.Run f) {
+    List<String> lines = new ArrayList<>();
+    if (u != null) {
+      for (String peer : List.of("spring-integration", "spring-integration-pubsub", "redisson")) {
+        lines.add(
+            target(
+                "uncontended ≥ " + peer,
+                Figures.ratio(u.opsPerSecond(), opsOf(report.uncontended.get(peer))),
+                1));
+      }
+      lines.add(
+          target(
+              "uncontended ≥ 0.95× floor",
+              Figures.ratio(u.opsPerSecond(), opsOf(report.uncontended.get("floor"))),
+              0.95));
+    }
+    if (p != null) {
+      Figures.Throughput floor = report.parallel.get("floor");
+      lines.add(
+          target("parallel ≥ 0.9× floor", Figures.ratio(p.opsPerSecond(), opsOf(floor)), 0.9));
+      lines.add(
+          atMost(
+              "parallel Redis CPU per op ≤ 1.2× floor",
+              Figures.ratio(
+                  p.redisCpuMicros(), floor == null ? Double.NaN : floor.redisCpuMicros()),
+              1.2,
+              "×"));
+    }
+    if (f != null) {
+      lines.add(atMost("≤ 300 Redis bytes per held lock", f.bytesPerLock(), 300, " B"));
+    }
+    if (lines.isEmpty()) {
+      return;
+    }
+    out.append("### Targets from issue 21 (independent locks), as measured here\n\n");
+    for (String line : lines) {
+      out.append("- ").append(line).append('\n');
+    }
+    out.append(
+        "\nWhy the ones a fencing token puts out of reach stay so, and what each part costs:"
+            + " redmutex-bench/README.md, \"What the scripts cost\".\n\n");
+  }
+
+  private static String atMost(String what, double value, double goal, String unit) {
+    if (!Double.isFinite(value)) {
+      return "? " + what + " (no figure)";
+    }
+    String shown =
+        unit.equals("×")
+            ? String.format(Locale.ROOT, "%.2f×", value)
+            : String.format(Locale.ROOT, "%.0f%s", value, unit);
+    return (value <= goal ? "✓ " : "✗ ") + what + " (" + shown + ")";
   }
 
   private static String target(String what, double ratio, double goal) {

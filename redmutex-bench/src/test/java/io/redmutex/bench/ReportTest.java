@@ -94,6 +94,22 @@ class ReportTest {
     assertThat(markdown).contains("| uncontended ops/s | 2.00× | 2.00× | 2.00× | 0.50× |");
     assertThat(markdown).contains("✗ uncontended ≥ 0.9× floor (0.50×)");
     assertThat(markdown).contains("✓ uncontended ≥ 1.2× redisson (2.00×)");
+    assertThat(markdown)
+        .contains(
+            "✓ uncontended ≥ spring-integration-pubsub (2.00×)",
+            "✗ uncontended ≥ 0.95× floor (0.50×)",
+            "✗ parallel ≥ 0.9× floor (0.50×)",
+            "✓ parallel Redis CPU per op ≤ 1.2× floor (1.00×)",
+            "✓ ≤ 300 Redis bytes per held lock (181 B)");
+    Report heavier = fullReport();
+    heavier.parallel.put(
+        "redmutex", new Figures.Throughput(64, 3, 2_000, 2_000, 2_000, 500, 900, 0, 30, 25));
+    heavier.footprint.put(
+        "redmutex", new FootprintScenario.Run(1, 2, 2, 1, 3, Map.of("t-N", 3), 10_000, 434, 277));
+    assertThat(MarkdownReport.render(heavier, "./redmutex-bench/run"))
+        .contains(
+            "✗ parallel Redis CPU per op ≤ 1.2× floor (2.50×)",
+            "✗ ≤ 300 Redis bytes per held lock (434 B)");
     assertThat(report().problems()).isNotEmpty(); // an empty report has no figures
     assertThat(fullReport().problems()).isEmpty();
   }
