@@ -333,9 +333,7 @@ final class MarkdownReport {
       return "? " + what + " (no figure)";
     }
     String shown =
-        unit.equals("×")
-            ? String.format(Locale.ROOT, "%.2f×", value)
-            : String.format(Locale.ROOT, "%.0f%s", value, unit);
+        unit.equals("×") ? times(value, goal) : String.format(Locale.ROOT, "%.0f%s", value, unit);
     return (value <= goal ? "✓ " : "✗ ") + what + " (" + shown + ")";
   }
 
@@ -343,7 +341,15 @@ final class MarkdownReport {
     if (!Double.isFinite(ratio)) {
       return "? " + what + " (no figure)";
     }
-    return (ratio >= goal ? "✓ " : "✗ ") + what + String.format(Locale.ROOT, " (%.2f×)", ratio);
+    return (ratio >= goal ? "✓ " : "✗ ") + what + " (" + times(ratio, goal) + ")";
+  }
+
+  /** {@code ratio} to two decimals, or three where two would show the goal itself. */
+  private static String times(double ratio, double goal) {
+    String two = String.format(Locale.ROOT, "%.2f", ratio);
+    return two.equals(String.format(Locale.ROOT, "%.2f", goal)) && ratio != goal
+        ? String.format(Locale.ROOT, "%.3f×", ratio)
+        : two + "×";
   }
 
   private static void configurations(StringBuilder out, Report report) {

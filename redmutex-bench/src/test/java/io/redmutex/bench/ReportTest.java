@@ -110,6 +110,12 @@ class ReportTest {
         .contains(
             "✗ parallel Redis CPU per op ≤ 1.2× floor (2.50×)",
             "✗ ≤ 300 Redis bytes per held lock (434 B)");
+    Report justBelow = fullReport();
+    justBelow.uncontended.put(
+        "redmutex", new Figures.Throughput(1, 3, 3_785, 3_785, 3_785, 50, 90, 0, 30, 10));
+    // 3,785 / 4,000 = 0.946: shown as 0.95× it would look met.
+    assertThat(MarkdownReport.render(justBelow, "./redmutex-bench/run"))
+        .contains("✗ uncontended ≥ 0.95× floor (0.946×)", "✓ uncontended ≥ 0.9× floor (0.95×)");
     assertThat(report().problems()).isNotEmpty(); // an empty report has no figures
     assertThat(fullReport().problems()).isEmpty();
   }

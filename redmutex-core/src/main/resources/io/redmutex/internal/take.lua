@@ -1,7 +1,8 @@
 -- redmutex wire protocol v1: take the lock and issue a fencing token, in one round trip.
 -- KEYS[1] lock key; KEYS[2] fence hash in the same cluster slot
 --   (field 'fence' = last fencing token issued, field 'owner' = the token it was issued to,
---    field 'holder' = who took it; the fence is the server time of the take in microseconds)
+--    field 'holder' = who took it; the fence is the server time of the take in microseconds; a
+--    release leaves 'fence' alone)
 -- ARGV[1] owner token; ARGV[2] lease time in ms; ARGV[3] time to live of the fence hash in ms;
 -- ARGV[4] who takes it, for operators (client name, host, pid); ARGV[5] the taking client's id
 -- KEYS[3] waiters: a sorted set of the clients that wait for the lock, scored by when their entry
