@@ -5,7 +5,8 @@
 --   a round trip ('0' when none): stored as the fence if larger, so later tokens are larger still
 -- Returns 1 when deleted, 0 when the key is gone or holds another token.
 -- The fence hash keeps only 'fence' after a release: the next take needs the last token issued,
--- not who held it (170 bytes a name for the hash's hour instead of 250; see redmutex-bench/README.md).
+-- not who held it (about 175 bytes a name on Redis 7.0 for the hash's hour, instead of 255; see
+-- redmutex-bench/README.md, "What the scripts cost").
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1])
   redis.call('HDEL', KEYS[2], 'owner', 'holder')
