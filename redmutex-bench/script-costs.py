@@ -70,6 +70,14 @@ FENCED = ("local last = tonumber(redis.call('HGET', KEYS[2], 'fence')) "
           "if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end "
           "redis.call('HSET', KEYS[2], 'fence', fence) redis.call('PEXPIRE', KEYS[2], ARGV[3]) "
           "return fence")
+# The same, with the last token in one record shared by every name of a cluster slot (a string
+# with no TTL, here one for the whole server) instead of one record per name: what a protocol
+# whose per-name record is gone would cost at least.
+SHARED = ("local f = 'redmutex:fence:{slot}' local last = tonumber(redis.call('GET', f)) "
+          "local now = redis.call('TIME') local fence = now[1] * 1000000 + now[2] "
+          "if last and last >= fence then fence = last + 1 end "
+          "if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end "
+          "redis.call('SET', f, fence) return fence")
 
 
 def variants(functions):
@@ -85,6 +93,8 @@ def variants(functions):
          ("eval", CLOCKED), ("eval", CAD)),
         ("least fenced take (`HGET` last, `TIME`, `SET NX PX`, `HSET` fence, `PEXPIRE`), "
          "floor's release", ("eval", FENCED), ("eval", CAD)),
+        ("least fenced take with one record per cluster slot instead of one per name (`GET` last, "
+         "`TIME`, `SET NX PX`, `SET` it), floor's release", ("eval", SHARED), ("eval", CAD)),
         ("redmutex as shipped: take.lua + release.lua", ("eval", take), ("eval", release)),
         ("… release without `PUBLISH`", ("eval", take),
          ("eval", without(release, "redis.call(publish, ARGV[2], 'released')"))),
@@ -228,6 +238,8 @@ LAYOUTS = [
      "redis.call('SET', f, n, 'PX', 3660000)"),
     ("… the fence as an integer string under the shortest name (`{name}:f`)",
      "redis.call('SET', k, t, 'PX', 60000) redis.call('SET', '{' .. k .. '}:f', n, 'PX', 3660000)"),
+    ("the lock key + one fence record per cluster slot, shared by all its names",
+     "redis.call('SET', k, t, 'PX', 60000) redis.call('SET', 'redmutex:fence:{slot}', n)"),
     ("one key: token, fence and holder in the lock key's value",
      "redis.call('SET', k, t .. ' ' .. n .. ' ' .. h, 'PX', 60000)"),
     ("after release, until 7 December: the fence hash (fence, owner, holder)",

@@ -277,8 +277,9 @@ final class MarkdownReport {
   }
 
   /**
-   * Issue 21's targets on independent locks. Those that a server-issued fencing token puts out of
-   * reach are explained in redmutex-bench/README.md, "What the scripts cost".
+   * Issue 21's targets on independent locks. What each part of the scripts costs, and which misses
+   * are the price of fencing or of wire protocol v1, is in redmutex-bench/README.md, "What the
+   * scripts cost".
    */
   private static void independentLockTargets(
       StringBuilder out,
@@ -324,7 +325,7 @@ final class MarkdownReport {
       out.append("- ").append(line).append('\n');
     }
     out.append(
-        "\nWhy the ones a fencing token puts out of reach stay so, and what each part costs:"
+        "\nWhat each part costs, and which misses are the price of fencing or of wire protocol v1:"
             + " redmutex-bench/README.md, \"What the scripts cost\".\n\n");
   }
 
