@@ -49,6 +49,11 @@ public record LockKeys(
     if (name.isEmpty()) {
       throw new IllegalArgumentException("lock name must not be empty");
     }
+    // A char is at most 3 bytes in UTF-8 (a surrogate pair 4 for 2 chars): only a long name is
+    // encoded to be counted, so that taking a lock does not copy its name.
+    if (name.length() <= MAX_NAME_BYTES / 3) {
+      return;
+    }
     int bytes = name.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_NAME_BYTES) {
       throw new IllegalArgumentException(

@@ -153,24 +153,23 @@ final class LockScripts {
   private <T> CompletableFuture<T> eval(
       Script script, ScriptOutputType type, String[] keys, String... args) {
     RedisScriptingAsyncCommands<String, String> on = commands.get();
-    if (script.whole()) {
-      return on.<T>eval(script.body(), type, keys, args)
-          .toCompletableFuture()
-          .exceptionallyCompose(error -> CompletableFuture.failedFuture(Failures.unwrap(error)));
-    }
-    return on.<T>evalsha(script.sha(), type, keys, args)
-        .toCompletableFuture()
-        .handle(
-            (value, error) -> {
-              if (error == null) {
-                return CompletableFuture.completedFuture(value);
-              }
-              if (Failures.unwrap(error) instanceof RedisNoScriptException) {
-                resent = true;
-                return on.<T>eval(script.body(), type, keys, args).toCompletableFuture();
-              }
-              return CompletableFuture.<T>failedFuture(Failures.unwrap(error));
-            })
-        .thenCompose(f -> f);
+    // One stage on the way of an answer (this runs twice per lock operation): the NOSCRIPT resend
+    // and the unwrapping of errors happen only when there is an error.
+    CompletableFuture<T> sent =
+        (script.whole()
+                ? on.<T>eval(script.body(), type, keys, args)
+                : on.<T>evalsha(script.sha(), type, keys, args))
+            .toCompletableFuture();
+    return sent.exceptionallyCompose(
+        error -> {
+          Throwable cause = Failures.unwrap(error);
+          if (script.whole() || !(cause instanceof RedisNoScriptException)) {
+            return CompletableFuture.failedFuture(cause);
+          }
+          resent = true;
+          return on.<T>eval(script.body(), type, keys, args)
+              .toCompletableFuture()
+              .exceptionallyCompose(e -> CompletableFuture.failedFuture(Failures.unwrap(e)));
+        });
   }
 }

@@ -46,6 +46,24 @@ class LockKeysTest {
   }
 
   @Test
+  void nameLength_isCountedInUtf8Bytes_atTheLimit() {
+    // 341 chars of 3 bytes: the longest name not encoded to be counted; 342 of them: too long.
+    assertThat(LockKeys.of("", "€".repeat(341)).key()).hasSize(341);
+    assertThatThrownBy(() -> LockKeys.of("", "€".repeat(342)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("was 1026 bytes");
+    // Surrogate pairs: 4 bytes for 2 chars; 256 of them make 1024 bytes, one more is too many.
+    assertThat(LockKeys.of("", "😀".repeat(256)).key()).hasSize(512);
+    assertThatThrownBy(() -> LockKeys.of("", "😀".repeat(257)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("was 1028 bytes");
+    assertThat(LockKeys.of("", "x".repeat(1024)).key()).hasSize(1024);
+    assertThatThrownBy(() -> LockKeys.of("", "x".repeat(1025)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("was 1025 bytes");
+  }
+
+  @Test
   void closingBraceWithoutHashTag_isRejected() {
     assertThatThrownBy(() -> LockKeys.of("", "a}b"))
         .isInstanceOf(IllegalArgumentException.class)
