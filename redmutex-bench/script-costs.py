@@ -79,6 +79,42 @@ SHARED = ("local f = 'redmutex:fence:{slot}' local last = tonumber(redis.call('G
           "if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end "
           "redis.call('SET', f, fence) return fence")
 
+# A sketch of wire protocol v2's take and release on Redis 7 (redmutex-bench/README.md, "What the
+# scripts cost"): the lock is one key whose value carries the token, the fence and the holder; the
+# last token lives in one record per cluster slot. The busy path is v1's, trimmed; a replay returns
+# the fence stored in the value. V2_TAKE_V1_READ also reads v1's per-name fence hash, as a v2
+# client would during a rolling upgrade.
+V2_TAKE = """local last = tonumber(redis.call('GET', 'redmutex:fence:{slot}'))
+local now = redis.call('TIME')
+local fence = now[1] * 1000000 + now[2]
+local text = now[1] .. string.sub('00000' .. now[2], -6)
+if last and last >= fence then fence = last + 1 text = string.format('%.0f', fence) end
+local holder = redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. text .. ' ' .. ARGV[4], 'NX', 'PX',
+  ARGV[2], 'GET')
+if holder then
+  if string.sub(holder, 1, #ARGV[1] + 1) == ARGV[1] .. ' ' then
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+    return {1, tonumber(string.match(holder, ' (%d+) ')), 0}
+  end
+  local pttl = redis.call('PTTL', KEYS[1])
+  redis.call('ZADD', KEYS[3], pttl + 2000, ARGV[5])
+  return {0, pttl, 1}
+end
+redis.call('SET', 'redmutex:fence:{slot}', text)
+return {1, fence, 1}"""
+V2_TAKE_V1_READ = V2_TAKE.replace(
+    "local now = redis.call('TIME')",
+    "local old = tonumber(redis.call('HGET', KEYS[2], 'fence'))\n"
+    "if old and (not last or old > last) then last = old end\n"
+    "local now = redis.call('TIME')", 1)
+V2_RELEASE = """local value = redis.call('GET', KEYS[1])
+if value and string.sub(value, 1, #ARGV[1] + 1) == ARGV[1] .. ' ' then
+  redis.call('DEL', KEYS[1])
+  redis.call('PUBLISH', ARGV[2], 'released')
+  return 1
+end
+return 0"""
+
 
 def variants(functions):
     take, release = shipped("take.lua"), shipped("release.lua")
@@ -113,6 +149,11 @@ def variants(functions):
     if functions:
         out.append(("redmutex as shipped, as Redis 7 functions (`FCALL`)", ("fcall", take),
                     ("fcall", release)))
+        # Redis 7 only (SET NX GET), as the functions row.
+        out.append(("sketch of a v2 take + release (one key per lock, a fence record per slot)",
+                    ("eval", V2_TAKE), ("eval", V2_RELEASE)))
+        out.append(("… the v2 take also reading v1's fence hash (a rolling upgrade)",
+                    ("eval", V2_TAKE_V1_READ), ("eval", V2_RELEASE)))
     return out
 
 
