@@ -64,27 +64,27 @@ NOP = "return 1"
 # lock key (a fence-only hash with a TTL, as v1 clients read it).
 SCRIPTED = "return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])"
 CLOCKED = "redis.call('TIME') return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])"
-FENCED = ("local last = tonumber(redis.call('HGET', KEYS[2], 'fence')) "
-          "local now = redis.call('TIME') local fence = now[1] * 1000000 + now[2] "
-          "if last and last >= fence then fence = last + 1 end "
+# The next fencing token from `last` (nil when none): never below the server clock in µs.
+NEXT_FENCE = ("local now = redis.call('TIME') local fence = now[1] * 1000000 + now[2] "
+              "if last and last >= fence then fence = last + 1 end ")
+FENCED = ("local last = tonumber(redis.call('HGET', KEYS[2], 'fence')) " + NEXT_FENCE +
           "if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end "
           "redis.call('HSET', KEYS[2], 'fence', fence) redis.call('PEXPIRE', KEYS[2], ARGV[3]) "
           "return fence")
 # The same, with the last token in one record shared by every name of a cluster slot (a string
 # with no TTL, here one for the whole server) instead of one record per name: what a protocol
 # whose per-name record is gone would cost at least.
-SHARED = ("local f = 'redmutex:fence:{slot}' local last = tonumber(redis.call('GET', f)) "
-          "local now = redis.call('TIME') local fence = now[1] * 1000000 + now[2] "
-          "if last and last >= fence then fence = last + 1 end "
+SLOT_RECORD = "'redmutex:fence:{slot}'"
+SHARED = ("local last = tonumber(redis.call('GET', " + SLOT_RECORD + ")) " + NEXT_FENCE +
           "if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end "
-          "redis.call('SET', f, fence) return fence")
+          "redis.call('SET', " + SLOT_RECORD + ", fence) return fence")
 
 # A sketch of wire protocol v2's take and release on Redis 7 (redmutex-bench/README.md, "What the
 # scripts cost"): the lock is one key whose value carries the token, the fence and the holder; the
 # last token lives in one record per cluster slot. The busy path is v1's, trimmed; a replay returns
 # the fence stored in the value. V2_TAKE_V1_READ also reads v1's per-name fence hash, as a v2
-# client would during a rolling upgrade.
-V2_TAKE = """local last = tonumber(redis.call('GET', 'redmutex:fence:{slot}'))
+# client would during a rolling upgrade. The fence is written as the clock's digits, as take.lua.
+V2_TAKE = """local last = tonumber(redis.call('GET', SLOT_RECORD))
 local now = redis.call('TIME')
 local fence = now[1] * 1000000 + now[2]
 local text = now[1] .. string.sub('00000' .. now[2], -6)
@@ -100,8 +100,8 @@ if holder then
   redis.call('ZADD', KEYS[3], pttl + 2000, ARGV[5])
   return {0, pttl, 1}
 end
-redis.call('SET', 'redmutex:fence:{slot}', text)
-return {1, fence, 1}"""
+redis.call('SET', SLOT_RECORD, text)
+return {1, fence, 1}""".replace("SLOT_RECORD", SLOT_RECORD)
 V2_TAKE_V1_READ = V2_TAKE.replace(
     "local now = redis.call('TIME')",
     "local old = tonumber(redis.call('HGET', KEYS[2], 'fence'))\n"
@@ -280,7 +280,7 @@ LAYOUTS = [
     ("… the fence as an integer string under the shortest name (`{name}:f`)",
      "redis.call('SET', k, t, 'PX', 60000) redis.call('SET', '{' .. k .. '}:f', n, 'PX', 3660000)"),
     ("the lock key + one fence record per cluster slot, shared by all its names",
-     "redis.call('SET', k, t, 'PX', 60000) redis.call('SET', 'redmutex:fence:{slot}', n)"),
+     "redis.call('SET', k, t, 'PX', 60000) redis.call('SET', " + SLOT_RECORD + ", n)"),
     ("one key: token, fence and holder in the lock key's value",
      "redis.call('SET', k, t .. ' ' .. n .. ' ' .. h, 'PX', 60000)"),
     ("after release, until 7 December: the fence hash (fence, owner, holder)",

@@ -19,8 +19,8 @@ final class LockScripts {
   /**
    * Time the fence hash outlives the lock's last write. After it, tokens rest on the server clock
    * alone (README, "When tokens rest on the server clock alone"): one hour keeps the counter across
-   * any plausible clock correction for 184 bytes per lock name, without keeping one-off names (one
-   * lock per order) for days.
+   * any plausible clock correction for about 176 bytes per released lock name (Redis 7.0), without
+   * keeping one-off names (one lock per order) for days.
    */
   static final long FENCE_TTL_EXTRA_MILLIS = Duration.ofHours(1).toMillis();
 
