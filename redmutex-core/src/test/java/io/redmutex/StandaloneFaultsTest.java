@@ -58,9 +58,9 @@ class StandaloneFaultsTest {
   }
 
   @Test
-  void fenceKeyOfAnotherType_failsTheAcquire_andWritesNoLockKey() {
-    // Somebody else's string where the lock's fence hash belongs: take.lua's read of the fence
-    // fails. The caller is told why, and no lock key is left (take.lua reads before it writes;
+  void v1FenceKeyOfAnotherType_failsTheAcquire_andWritesNoLockKey() {
+    // Somebody else's string where a v1 client's fence hash belongs: take.lua's read of it fails.
+    // The caller is told why, and no lock key is left (take.lua reads before it writes;
     // a key written before the error would be given back as the take of an unknown outcome).
     redis.command("SET", "{typo}:fence", "not a hash");
 
@@ -68,6 +68,22 @@ class StandaloneFaultsTest {
         .isInstanceOf(LockException.class)
         .hasStackTraceContaining("WRONGTYPE");
     assertThat(redis.command("EXISTS", "typo")).isEqualTo("0");
+  }
+
+  @Test
+  void fenceRecordOfAnotherType_failsTheAcquire_andWritesNoLockKey() {
+    // A hash where the fence record belongs (an operator's mistake): the take's first read fails,
+    // before anything is written.
+    redis.command("DEL", "redmutex:fence");
+    redis.command("HSET", "redmutex:fence", "fence", "1");
+    try {
+      assertThatThrownBy(() -> mutex.acquire("record-typo", Duration.ofMillis(300)))
+          .isInstanceOf(LockException.class)
+          .hasStackTraceContaining("WRONGTYPE");
+      assertThat(redis.command("EXISTS", "record-typo")).isEqualTo("0");
+    } finally {
+      redis.command("DEL", "redmutex:fence");
+    }
   }
 
   @Test
@@ -121,6 +137,7 @@ class StandaloneFaultsTest {
             .leaseTime(Duration.ofSeconds(60))
             .commandTimeout(Duration.ofMillis(500))
             .build()) {
+      long recordBefore = fenceRecord();
       redis.pause();
       try {
         assertThatThrownBy(() -> longLeases.acquire("frozen", Duration.ofMillis(700)))
@@ -128,16 +145,20 @@ class StandaloneFaultsTest {
       } finally {
         redis.resume();
       }
-      // The take queued while frozen runs on thaw (its fence hash appears) and is then given back
-      // with its token.
-      await()
-          .atMost(scaled(Duration.ofSeconds(10)))
-          .until(() -> redis.command("EXISTS", "{frozen}:fence").equals("1"));
+      // The take queued while frozen runs on thaw (it moves the fence record on: nothing else takes
+      // a lock on this server meanwhile) and is then given back with its token.
+      await().atMost(scaled(Duration.ofSeconds(10))).until(() -> fenceRecord() > recordBefore);
       await()
           .atMost(scaled(Duration.ofSeconds(10)))
           .until(() -> redis.command("EXISTS", "frozen").equals("0"));
       longLeases.acquire("frozen", scaled(Duration.ofSeconds(5))).release();
     }
+  }
+
+  /** The last fencing token issued on this server (wire protocol v2's record), 0 if none. */
+  private long fenceRecord() {
+    String stored = redis.command("GET", "redmutex:fence");
+    return stored == null || stored.isEmpty() || stored.equals("null") ? 0 : Long.parseLong(stored);
   }
 
   @Test

@@ -109,7 +109,10 @@ final class DemoRedis implements AutoCloseable {
     }
   }
 
-  /** Deletes the run's keys, and the side keys redmutex made for its locks ({prefix...}:fence). */
+  /**
+   * Deletes the run's keys, and the side keys redmutex made for its locks ({prefix...}:waiters);
+   * not the fence record every lock on the server shares ({@code redmutex:fence}).
+   */
   private void deleteDemoKeys(RedisCommands<String, String> redis) {
     for (String pattern : List.of(prefix + ":*", "{" + prefix + ":*")) {
       ScanCursor cursor = ScanCursor.INITIAL;

@@ -125,7 +125,7 @@ final class ClusterDriver extends ScriptedDriver {
       SharedResources.release(resources);
       throw Failures.connectFailure(describe(), e);
     }
-    this.scripts = new LockScripts(() -> commands, sharded);
+    this.scripts = new LockScripts(() -> commands, sharded, FenceRecords.perSlot());
     if (sharded) {
       // Lettuce's event executors (netty's, a ScheduledExecutorService): no thread of our own.
       ScheduledExecutorService executors = resources.eventExecutorGroup();

@@ -37,6 +37,24 @@ public final class Inspection {
     return clientName + " on " + host + " pid " + ProcessHandle.current().pid();
   }
 
+  /**
+   * The owner token in a lock key's value: by wire protocol v2 ({@code "<owner token> <fencing
+   * token> <holder>"}, what redmutex writes) its first field; any other value (a v1 client's bare
+   * token, another library's) is the owner token whole.
+   */
+  static String ownerToken(String value) {
+    int space = value.indexOf(' ');
+    if (space <= 0) {
+      return value;
+    }
+    int digits = space + 1;
+    while (digits < value.length() && Character.isDigit(value.charAt(digits))) {
+      digits++;
+    }
+    boolean v2 = digits > space + 1 && digits < value.length() && value.charAt(digits) == ' ';
+    return v2 ? value.substring(0, space) : value;
+  }
+
   /** The state of lock {@code name}; one script. */
   public LockInfo inspect(String name) {
     return read(name).info();
@@ -57,7 +75,7 @@ public final class Inspection {
     String holder = (String) reply.get(3);
     String value = (String) reply.get(4);
     boolean held = pttl != -2;
-    // The fence hash describes the holder only if it was written for the token the key holds.
+    // inspect.lua describes the holder only for the value the key holds (a redmutex client's).
     boolean ours = held && !owner.isEmpty() && owner.equals(value);
     long fencingToken = fence.isEmpty() ? 0 : Long.parseLong(fence);
     LockInfo info =
@@ -147,7 +165,8 @@ public final class Inspection {
     String broken =
         engine
             .waiting()
-            .awaitCommand(engine.driver().breakLock(keys, before.value()), "break", name);
+            .awaitCommand(
+                engine.driver().breakLock(keys, ownerToken(before.value())), "break", name);
     if (broken == null) {
       throw new LockException(
           "lock '"

@@ -84,7 +84,7 @@ final class LettuceDriver extends ScriptedDriver {
       throw e;
     }
     this.commands = connection.async();
-    this.scripts = new LockScripts(() -> commands, false);
+    this.scripts = new LockScripts(() -> commands, false, FenceRecords.single());
     this.sentinelEvents =
         sentinel
             ? new SentinelEvents(

@@ -4,18 +4,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * The Redis keys of one lock, by wire protocol v1: the lock key is {@code prefix + name}; side keys
- * live in the lock key's cluster slot: {@code key + suffix} when the key has a {@code {hash tag}},
- * else {@code "{" + key + "}" + suffix}.
+ * The Redis keys of one lock, by wire protocol v2 (docs/interop.md): the lock key is {@code prefix
+ * + name}; side keys live in the lock key's cluster slot: {@code key + suffix} when the key has a
+ * {@code {hash tag}}, else {@code "{" + key + "}" + suffix}. The fencing counter is not one of
+ * them: it is shared by every lock of a cluster slot ({@link FenceRecords}).
  *
  * @param name the lock name as the user gave it
- * @param key the lock key, holding the owner token
- * @param fenceKey the hash holding the last fencing token issued for this name
+ * @param key the lock key, holding the owner token, its fencing token and its holder
+ * @param v1FenceKey wire protocol v1's per-name fence hash, only read (by takes, while v1 clients
+ *     may still write it during a rolling upgrade) and never written
  * @param channel the pub/sub channel on which releases are announced
  * @param waitersKey the sorted set of the clients waiting for the lock, by expiry
  */
 public record LockKeys(
-    String name, String key, String fenceKey, String channel, String waitersKey) {
+    String name, String key, String v1FenceKey, String channel, String waitersKey) {
 
   /** Longest accepted lock name, in UTF-8 bytes. */
   public static final int MAX_NAME_BYTES = 1024;
@@ -34,9 +36,14 @@ public record LockKeys(
   public static LockKeys of(String prefix, String name) {
     checkName(name);
     String key = prefix + name;
-    String base = hasHashTag(key) ? key : wrap(key);
+    String base = base(key);
     return new LockKeys(
         name, key, base + FENCE_SUFFIX, base + CHANNEL_SUFFIX, base + WAITERS_SUFFIX);
+  }
+
+  /** What side keys append their suffix to: {@code key} with a hash tag, else {@code {key}}. */
+  static String base(String key) {
+    return hasHashTag(key) ? key : wrap(key);
   }
 
   /** The waiters key of the lock whose wake-up channel is {@code channel}. */

@@ -3,7 +3,6 @@ package io.redmutex.internal;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -16,26 +15,23 @@ import java.util.function.Supplier;
  */
 final class LockScripts {
 
-  /**
-   * Time the fence hash outlives the lock's last write. After it, tokens rest on the server clock
-   * alone (README, "When tokens rest on the server clock alone"): one hour keeps the counter across
-   * any plausible clock correction for about 176 bytes per released lock name (Redis 7.0), without
-   * keeping one-off names (one lock per order) for days.
-   */
-  static final long FENCE_TTL_EXTRA_MILLIS = Duration.ofHours(1).toMillis();
-
   private final Supplier<RedisScriptingAsyncCommands<String, String>> commands;
   private final String publish;
+  private final FenceRecords records;
   private volatile boolean resent; // an EVALSHA answered NOSCRIPT and was sent again as EVAL
 
   /**
    * @param commands the connection to run on, asked afresh for every call (it may be replaced)
    * @param shardedPubSub whether releases announce with SPUBLISH (Redis 7+ cluster) not PUBLISH
+   * @param records where the last fencing tokens are: one record, or one per cluster slot
    */
   LockScripts(
-      Supplier<RedisScriptingAsyncCommands<String, String>> commands, boolean shardedPubSub) {
+      Supplier<RedisScriptingAsyncCommands<String, String>> commands,
+      boolean shardedPubSub,
+      FenceRecords records) {
     this.commands = commands;
     this.publish = shardedPubSub ? "SPUBLISH" : "PUBLISH";
+    this.records = records;
   }
 
   /**
@@ -50,10 +46,9 @@ final class LockScripts {
     return this.<List<Long>>eval(
             Script.TAKE,
             ScriptOutputType.MULTI,
-            new String[] {keys.key(), keys.fenceKey(), keys.waitersKey()},
+            new String[] {keys.key(), records.of(keys.key()), keys.waitersKey(), keys.v1FenceKey()},
             token,
             Long.toString(leaseMillis),
-            Long.toString(leaseMillis + FENCE_TTL_EXTRA_MILLIS),
             taker.description(),
             taker.clientId())
         .thenApply(
@@ -68,11 +63,10 @@ final class LockScripts {
     return this.<List<Long>>eval(
             Script.HAND_OFF,
             ScriptOutputType.MULTI,
-            new String[] {keys.key(), keys.fenceKey(), keys.waitersKey()},
+            new String[] {keys.key(), records.of(keys.key()), keys.waitersKey()},
             from,
             to,
             Long.toString(leaseMillis),
-            Long.toString(leaseMillis + FENCE_TTL_EXTRA_MILLIS),
             taker.description(),
             taker.clientId(),
             Long.toString(lastFencingToken))
@@ -88,7 +82,7 @@ final class LockScripts {
     return this.<Long>eval(
             Script.RELEASE,
             ScriptOutputType.INTEGER,
-            new String[] {keys.key(), keys.fenceKey()},
+            new String[] {keys.key(), records.of(keys.key())},
             token,
             keys.channel(),
             publish,
@@ -100,10 +94,9 @@ final class LockScripts {
     return this.<Long>eval(
             Script.EXTEND,
             ScriptOutputType.INTEGER,
-            new String[] {keys.key(), keys.fenceKey()},
+            new String[] {keys.key()},
             token,
-            Long.toString(leaseMillis),
-            Long.toString(leaseMillis + FENCE_TTL_EXTRA_MILLIS))
+            Long.toString(leaseMillis))
         .thenApply(extended -> extended == 1L);
   }
 
@@ -117,7 +110,7 @@ final class LockScripts {
     return eval(
         Script.INSPECT,
         ScriptOutputType.MULTI,
-        new String[] {keys.key(), keys.fenceKey(), keys.waitersKey()});
+        new String[] {keys.key(), records.of(keys.key()), keys.waitersKey(), keys.v1FenceKey()});
   }
 
   CompletableFuture<String> breakLock(LockKeys keys, String owner) {
@@ -138,16 +131,17 @@ final class LockScripts {
   }
 
   /**
-   * Redlock: raises the lock's stored fencing token to {@code fencingToken} if it is lower ({@code
-   * raisefence.lua}); the token stored afterwards.
+   * Redlock: raises the fence record, and the fencing token in the lock key's value while {@code
+   * token} holds it, to {@code fencingToken} if lower ({@code raisefence.lua}); the token the
+   * record holds afterwards.
    */
-  CompletableFuture<Long> raiseFence(LockKeys keys, long fencingToken, long leaseMillis) {
+  CompletableFuture<Long> raiseFence(LockKeys keys, String token, long fencingToken) {
     return eval(
         Script.RAISE_FENCE,
         ScriptOutputType.INTEGER,
-        new String[] {keys.fenceKey()},
+        new String[] {keys.key(), records.of(keys.key())},
         Long.toString(fencingToken),
-        Long.toString(leaseMillis + FENCE_TTL_EXTRA_MILLIS));
+        token);
   }
 
   private <T> CompletableFuture<T> eval(

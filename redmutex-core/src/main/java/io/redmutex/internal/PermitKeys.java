@@ -62,9 +62,9 @@ public record PermitKeys(
   }
 
   private static String base(String prefix, String name) {
-    // The lock's side keys are base + ':fence' etc.: the same slot rule, the same checks.
-    String fence = LockKeys.of(prefix, name).fenceKey();
-    return fence.substring(0, fence.length() - LockKeys.FENCE_SUFFIX.length());
+    // The lock's side keys are base + ':waiters' etc.: the same slot rule, the same checks.
+    LockKeys.checkName(name);
+    return LockKeys.base(prefix + name);
   }
 
   private static final String SEMAPHORE_INFO = ":sem:info";

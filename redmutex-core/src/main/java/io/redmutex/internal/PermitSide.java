@@ -9,6 +9,14 @@ import java.util.concurrent.CompletableFuture;
  */
 final class PermitSide {
 
+  /**
+   * Time a semaphore's or read-write lock's info hash (its size and last fencing token) outlives
+   * its last write. After it, tokens rest on the server clock alone (README, "When tokens rest on
+   * the server clock alone"): one hour keeps the counter across any plausible clock correction
+   * without keeping one-off names for days.
+   */
+  static final long INFO_TTL_EXTRA_MILLIS = java.time.Duration.ofHours(1).toMillis();
+
   enum Kind {
     PERMIT("semaphore"),
     READ("read lock"),
@@ -77,7 +85,7 @@ final class PermitSide {
   CompletableFuture<Take> take(
       String member, long leaseMillis, String clientId, String downgradeFrom) {
     String lease = Long.toString(leaseMillis);
-    String infoTtl = Long.toString(leaseMillis + LockScripts.FENCE_TTL_EXTRA_MILLIS);
+    String infoTtl = Long.toString(leaseMillis + INFO_TTL_EXTRA_MILLIS);
     CompletableFuture<List<Object>> reply =
         switch (kind) {
           case PERMIT ->
@@ -108,7 +116,7 @@ final class PermitSide {
             List.of(
                 member,
                 Long.toString(leaseMillis),
-                Long.toString(leaseMillis + LockScripts.FENCE_TTL_EXTRA_MILLIS)))
+                Long.toString(leaseMillis + INFO_TTL_EXTRA_MILLIS)))
         .thenApply(PermitSide::isOne);
   }
 

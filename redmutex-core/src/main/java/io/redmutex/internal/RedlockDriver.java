@@ -144,8 +144,8 @@ final class RedlockDriver implements LockDriver {
               if (validityMillis(sentAt, leaseMillis) <= 0) {
                 return giveBackAndFail(keys, token, expired(keys, sentAt, leaseMillis, "take"));
               }
-              raiseLate(keys, token, fence, leaseMillis, round, answers);
-              return raiseFence(keys, token, fence, leaseMillis, won)
+              raiseLate(keys, token, fence, round, answers);
+              return raiseFence(keys, token, fence, won)
                   .thenCompose(
                       raised -> {
                         if (raised < quorum) {
@@ -188,16 +188,14 @@ final class RedlockDriver implements LockDriver {
    * round ends as soon as a majority did, or can no longer).
    */
   private CompletableFuture<Long> raiseFence(
-      LockKeys keys, String token, long fence, long leaseMillis, List<Answer<TakeResult>> won) {
+      LockKeys keys, String token, long fence, List<Answer<TakeResult>> won) {
     RedlockRound<Long> round =
         RedlockRound.send(
             won.size(),
             i -> {
               int node = won.get(i).node();
               return order.run(
-                  node,
-                  token,
-                  () -> nodes.get(node).scripts().raiseFence(keys, fence, leaseMillis));
+                  node, token, () -> nodes.get(node).scripts().raiseFence(keys, token, fence));
             },
             answers ->
                 RedlockRound.count(answers, Answer::ok) >= quorum
@@ -213,7 +211,6 @@ final class RedlockDriver implements LockDriver {
       LockKeys keys,
       String token,
       long fence,
-      long leaseMillis,
       RedlockRound<TakeResult> round,
       List<Answer<TakeResult>> decided) {
     if (decided.size() == nodes.size()) {
@@ -232,10 +229,7 @@ final class RedlockDriver implements LockDriver {
                                 a.node(),
                                 token,
                                 () ->
-                                    nodes
-                                        .get(a.node())
-                                        .scripts()
-                                        .raiseFence(keys, fence, leaseMillis))));
+                                    nodes.get(a.node()).scripts().raiseFence(keys, token, fence))));
   }
 
   /**

@@ -18,15 +18,18 @@ final class RedlockView {
   private RedlockView() {}
 
   static List<Object> combine(List<List<Object>> replies, int quorum) {
-    Map<String, List<List<Object>>> byValue = new HashMap<>();
+    // By owner token: a master that took the lock again by renewal stores a fencing token of its
+    // own in the value (wire protocol v2), still the same holder's.
+    Map<String, List<List<Object>>> byOwner = new HashMap<>();
     for (List<Object> reply : replies) {
       if ((Long) reply.get(0) != -2) {
-        byValue.computeIfAbsent((String) reply.get(4), v -> new ArrayList<>()).add(reply);
+        String owner = Inspection.ownerToken((String) reply.get(4));
+        byOwner.computeIfAbsent(owner, v -> new ArrayList<>()).add(reply);
       }
     }
     long waiting = replies.stream().mapToLong(r -> (Long) r.get(5)).max().orElse(0);
     List<List<Object>> holding =
-        byValue.values().stream().filter(l -> l.size() >= quorum).findFirst().orElse(null);
+        byOwner.values().stream().filter(l -> l.size() >= quorum).findFirst().orElse(null);
     if (holding == null) {
       return List.of(-2L, maxFence(replies), "", "", "", waiting);
     }
@@ -39,7 +42,7 @@ final class RedlockView {
             .sorted(Comparator.reverseOrder())
             .toList();
     long pttl = ttls.get(quorum - 1) == Long.MAX_VALUE ? -1 : ttls.get(quorum - 1);
-    List<List<Object>> described = holding.stream().filter(r -> value.equals(r.get(2))).toList();
+    List<List<Object>> described = holding.stream().filter(r -> !"".equals(r.get(2))).toList();
     if (described.isEmpty()) {
       return List.of(pttl, maxFence(replies), "", "", value, waiting);
     }

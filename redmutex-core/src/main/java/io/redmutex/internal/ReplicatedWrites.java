@@ -60,7 +60,8 @@ final class ReplicatedWrites implements AutoCloseable {
     return borrow(token)
         .thenCompose(
             connection -> {
-              LockScripts scripts = new LockScripts(connection::async, false);
+              LockScripts scripts =
+                  new LockScripts(connection::async, false, FenceRecords.single());
               CompletableFuture<T> written = write.apply(scripts);
               CompletableFuture<Long> waited = waitOn(connection);
               return written

@@ -1,12 +1,28 @@
 -- redmutex: what an operator needs to know about one lock, read-only.
--- KEYS[1] lock key; KEYS[2] fence hash; KEYS[3] waiters sorted set (see take.lua)
--- Returns {pttl of the lock key (-2 = free), last fencing token or '', token it was issued to or '',
---          holder description or '', current value of the lock key or '',
+-- KEYS[1] lock key; KEYS[2] fence record (see take.lua); KEYS[3] waiters sorted set (see
+-- take.lua); KEYS[4] wire protocol v1's fence hash of this name
+-- Returns {pttl of the lock key (-2 = free), fencing token or '', the value the fencing token and
+--          holder describe or '', holder description or '', current value of the lock key or '',
 --          redmutex clients waiting for it}
+-- Held by a redmutex v2 client: its fencing token and holder, from the value (the third field is
+-- then the value itself). Held by a v1 client: what its fence hash says, when written for the
+-- value the key holds. Free, or held by another library: the last token issued, the next take's
+-- is larger (the fence record's, or v1's hash's when larger), and '' for the rest.
 local value = redis.call('GET', KEYS[1])
-local info = redis.call('HMGET', KEYS[2], 'fence', 'owner', 'holder')
 local now = redis.call('TIME')
 local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local waiting = redis.call('ZCOUNT', KEYS[3], '(' .. nowMs, '+inf')
-return {redis.call('PTTL', KEYS[1]), info[1] or '', info[2] or '', info[3] or '', value or '',
-        waiting}
+local pttl = redis.call('PTTL', KEYS[1])
+if value then
+  local fence, holder = string.match(value, '^%S+ (%d+) (.*)$')
+  if fence then
+    return {pttl, fence, value, holder, value, waiting}
+  end
+end
+local v1 = redis.call('HMGET', KEYS[4], 'fence', 'owner', 'holder')
+if value and v1[2] == value then
+  return {pttl, v1[1] or '', value, v1[3] or '', value, waiting}
+end
+local last = redis.call('GET', KEYS[2])
+if v1[1] and (not last or tonumber(v1[1]) > tonumber(last)) then last = v1[1] end
+return {pttl, last or '', '', '', value or '', waiting}

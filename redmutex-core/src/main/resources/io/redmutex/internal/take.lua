@@ -1,10 +1,10 @@
--- redmutex wire protocol v1: take the lock and issue a fencing token, in one round trip.
--- KEYS[1] lock key; KEYS[2] fence hash in the same cluster slot
---   (field 'fence' = last fencing token issued, field 'owner' = the token it was issued to,
---    field 'holder' = who took it; the fence is the server time of the take in microseconds; a
---    release leaves 'fence' alone)
--- ARGV[1] owner token; ARGV[2] lease time in ms; ARGV[3] time to live of the fence hash in ms;
--- ARGV[4] who takes it, for operators (client name, host, pid); ARGV[5] the taking client's id
+-- redmutex wire protocol v2: take the lock and issue a fencing token, in one round trip.
+-- KEYS[1] lock key: its value is '<owner token> <fencing token> <holder>' while redmutex holds it
+-- KEYS[2] fence record: the last fencing token issued for any lock of this cluster slot (a string,
+--   no TTL; see FenceRecords); KEYS[3] waiters (below); KEYS[4] wire protocol v1's fence hash of
+--   this name, only read: v1 clients may still write it during a rolling upgrade
+-- ARGV[1] owner token; ARGV[2] lease time in ms; ARGV[3] who takes it, for operators (client
+-- name, host, pid); ARGV[4] the taking client's id
 -- KEYS[3] waiters: a sorted set of the clients that wait for the lock, scored by when their entry
 --   expires (server time in ms); a busy take enters its client until 2 s after the holder's key
 --   expires (its waiters take again by then, on a release message or their fallback timer), so a
@@ -21,33 +21,9 @@
 local v7 = redis.REDIS_VERSION_NUM ~= nil
 if not v7 then redis.replicate_commands() end
 -- Read before anything is written: a failing read (a wrong type) then leaves nothing behind.
-local last = tonumber(redis.call('HGET', KEYS[2], 'fence'))
-local holder
-if v7 then
-  holder = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2], 'GET')
-else
-  holder = redis.call('GET', KEYS[1])
-end
-if holder == ARGV[1] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  if redis.call('HGET', KEYS[2], 'owner') == ARGV[1] then
-    redis.call('PEXPIRE', KEYS[2], ARGV[3])
-    return {1, last, 0}
-  end
-elseif holder then
-  -- Busy. Tell whether the holder is a redmutex client (it will announce its release) or a client
-  -- of another library (it will not, so waiters should poll).
-  local announces = 0
-  if redis.call('HGET', KEYS[2], 'owner') == holder then announces = 1 end
-  local pttl = redis.call('PTTL', KEYS[1])
-  local now = redis.call('TIME')
-  local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-  local life = math.max(pttl, 0) + 2000
-  -- One entry per waiting client (a handful per lock): trimmed where it is counted (handoff.lua).
-  redis.call('ZADD', KEYS[3], nowMs + life, ARGV[5])
-  if redis.call('PTTL', KEYS[3]) < life then redis.call('PEXPIRE', KEYS[3], life) end
-  return {0, pttl, announces}
-end
+local last = tonumber(redis.call('GET', KEYS[2]))
+local v1 = tonumber(redis.call('HGET', KEYS[4], 'fence'))
+if v1 and (not last or v1 > last) then last = v1 end
 -- Hybrid counter: never below the server's clock in microseconds, so it keeps increasing even on
 -- a promoted replica that missed the last increments. The clock's reading is written as text
 -- digit by digit (no string.format of a float: it costs more than any command here).
@@ -60,9 +36,34 @@ if last and last >= fence then
   text = string.format('%.0f', fence)
   clock = 0
 end
--- Taken above on Redis 7 (holder is false); on 6.2, or when this token held the key without its
--- fence hash (it expired or was evicted), set it here.
-if holder or not v7 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
-redis.call('HSET', KEYS[2], 'fence', text, 'owner', ARGV[1], 'holder', ARGV[4])
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return {1, fence, clock}
+local value = ARGV[1] .. ' ' .. text .. ' ' .. ARGV[3]
+local holder
+if v7 then
+  holder = redis.call('SET', KEYS[1], value, 'NX', 'PX', ARGV[2], 'GET')
+else
+  holder = redis.call('GET', KEYS[1])
+  if not holder then redis.call('SET', KEYS[1], value, 'PX', ARGV[2]) end
+end
+if not holder then
+  redis.call('SET', KEYS[2], text)
+  return {1, fence, clock}
+end
+local mine = ARGV[1] .. ' '
+if string.sub(holder, 1, #mine) == mine then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return {1, tonumber(string.match(holder, '^%d+', #mine + 1)), 0}
+end
+-- Busy. Tell whether the holder is a redmutex client (it will announce its release: a v2 value, or
+-- a v1 token its fence hash was written for) or a client of another library (it will not, so
+-- waiters should poll).
+local announces = 0
+if string.find(holder, '^%S+ %d+ ') or redis.call('HGET', KEYS[4], 'owner') == holder then
+  announces = 1
+end
+local pttl = redis.call('PTTL', KEYS[1])
+local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local life = math.max(pttl, 0) + 2000
+-- One entry per waiting client (a handful per lock): trimmed where it is counted (handoff.lua).
+redis.call('ZADD', KEYS[3], nowMs + life, ARGV[4])
+if redis.call('PTTL', KEYS[3]) < life then redis.call('PEXPIRE', KEYS[3], life) end
+return {0, pttl, announces}

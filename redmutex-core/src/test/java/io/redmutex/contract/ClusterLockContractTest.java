@@ -66,6 +66,11 @@ class ClusterLockContractTest extends LockContractTest {
   }
 
   @Override
+  protected boolean cluster() {
+    return true;
+  }
+
+  @Override
   protected boolean shardedPubSub() {
     return cluster.masters().get(0).binary().majorVersion() >= 7;
   }

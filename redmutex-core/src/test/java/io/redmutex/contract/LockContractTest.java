@@ -62,6 +62,34 @@ public abstract class LockContractTest {
   /** The master that holds {@code key}. */
   protected abstract RedisServer masterFor(String key);
 
+  /** Whether the server is a Redis Cluster (one fence record per slot, not one in all). */
+  protected boolean cluster() {
+    return false;
+  }
+
+  /**
+   * The fence record of lock key {@code key}, by the rule of docs/interop.md, computed here on its
+   * own: {@code redmutex:fence}, or on a cluster {@code redmutex:fence:{N}} with N the smallest
+   * non-negative integer whose text hashes to the key's slot.
+   */
+  protected String fenceRecordOf(String key) {
+    if (!cluster()) {
+      return "redmutex:fence";
+    }
+    int slot = io.lettuce.core.cluster.SlotHash.getSlot(key);
+    for (int n = 0; ; n++) {
+      if (io.lettuce.core.cluster.SlotHash.getSlot(Integer.toString(n)) == slot) {
+        return "redmutex:fence:{" + n + "}";
+      }
+    }
+  }
+
+  private long serverMicros() {
+    return Long.parseLong(
+            admin("TIME").lines().findFirst().orElseThrow().replaceAll("\\[(\\d+),.*", "$1"))
+        * 1_000_000L;
+  }
+
   /** Whether releases are announced with sharded pub/sub (a Redis 7+ cluster). */
   protected boolean shardedPubSub() {
     return false;
@@ -185,10 +213,15 @@ public abstract class LockContractTest {
     await().until(() -> someoneWaitsFor(name));
 
     String keys = admin("KEYS", "*" + name + "*"); // run on every master
-    assertThat(keys).contains(name, "{" + name + "}:fence", "{" + name + "}:waiters");
-    for (String key : List.of(name, "{" + name + "}:fence", "{" + name + "}:waiters")) {
+    assertThat(keys).contains(name, "{" + name + "}:waiters").doesNotContain(":fence");
+    for (String key : List.of(name, "{" + name + "}:waiters")) {
       assertThat(Long.parseLong(admin("PTTL", key))).as("PTTL of %s", key).isPositive();
     }
+    // Wire protocol v2: the last token is in the record shared by the locks of the key's slot, a
+    // bounded set of keys with no TTL (docs/interop.md).
+    String record = fenceRecordOf(name);
+    assertThat(admin("PTTL", record)).isEqualTo("-1");
+    assertThat(Long.parseLong(admin("GET", record))).isGreaterThanOrEqualTo(lease.fencingToken());
     lease.release();
     waiter.join().release();
   }
@@ -443,17 +476,22 @@ public abstract class LockContractTest {
   }
 
   @Test
-  void fencingToken_neverGoesBack_whenCounterIsAhead() {
-    // A counter ahead of the server clock (e.g. written by a master whose clock ran fast) wins.
-    long ahead =
-        Long.parseLong(
-                    admin("TIME")
-                        .lines()
-                        .findFirst()
-                        .orElseThrow()
-                        .replaceAll("\\[(\\d+),.*", "$1"))
-                * 1_000_000L
-            + 3_600_000_000L;
+  void fencingToken_neverGoesBack_whenTheRecordIsAhead() {
+    // A record ahead of the server clock (e.g. written by a master whose clock ran fast) wins.
+    long ahead = serverMicros() + 3_600_000_000L;
+    String record = fenceRecordOf(name);
+    admin("SET", record, Long.toString(ahead));
+    try (Lease lease = client().acquire(name, Duration.ZERO)) {
+      assertThat(lease.fencingToken()).isEqualTo(ahead + 1);
+    } finally {
+      admin("DEL", record); // the other tests' tokens follow the clock again
+    }
+  }
+
+  @Test
+  void fencingToken_neverGoesBack_whenAV1CounterIsAhead() {
+    // During a rolling upgrade, a v1 client's per-name fence hash ahead of the record wins too.
+    long ahead = serverMicros() + 3_600_000_000L;
     admin("HSET", "{" + name + "}:fence", "fence", Long.toString(ahead));
     admin("PEXPIRE", "{" + name + "}:fence", "60000");
 

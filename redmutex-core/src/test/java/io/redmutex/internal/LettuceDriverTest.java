@@ -48,7 +48,8 @@ class LettuceDriverTest {
     assertThat(first.acquired()).isTrue();
     assertThat(replay.acquired()).isTrue();
     assertThat(replay.fencingToken()).isEqualTo(first.fencingToken());
-    assertThat(redis.command("GET", "handed-twice")).isEqualTo("to");
+    assertThat(redis.command("GET", "handed-twice"))
+        .isEqualTo("to " + first.fencingToken() + " test");
   }
 
   @Test
@@ -62,7 +63,9 @@ class LettuceDriverTest {
     assertThat(replay.acquired()).isTrue();
     assertThat(replay.fencingToken()).isEqualTo(first.fencingToken());
     assertThat(replay.clockFenced()).isFalse(); // a replay does not know: no local tokens
-    assertThat(redis.command("GET", "replayed")).isEqualTo("token-a");
+    // Wire protocol v2: the value carries the owner token, its fencing token and the holder.
+    assertThat(redis.command("GET", "replayed"))
+        .isEqualTo("token-a " + first.fencingToken() + " test");
   }
 
   @Test
@@ -116,32 +119,93 @@ class LettuceDriverTest {
   }
 
   @Test
-  void release_keepsTheFenceAlone_withItsTtl() {
+  void release_leavesNothingOfTheName_andTheRecordKeepsItsToken() {
     LockKeys keys = LockKeys.of("", "kept");
     long fence = driver.take(keys, "owner", 10_000, TAKER).join().fencingToken();
-    assertThat(redis.command("HLEN", "{kept}:fence")).isEqualTo("3"); // fence, owner, holder
+    assertThat(Long.parseLong(redis.command("GET", FenceRecords.SINGLE)))
+        .isGreaterThanOrEqualTo(fence);
 
     assertThat(driver.release(keys, "stranger", 0).join()).isFalse();
-    assertThat(redis.command("HLEN", "{kept}:fence")).isEqualTo("3");
+    assertThat(redis.command("EXISTS", "kept")).isEqualTo("1");
     assertThat(driver.release(keys, "owner", 0).join()).isTrue();
 
-    // What the next take needs, and nothing it does not: the owner and holder described the lease.
-    assertThat(redis.command("HLEN", "{kept}:fence")).isEqualTo("1");
-    assertThat(redis.command("HGET", "{kept}:fence", "fence")).isEqualTo(Long.toString(fence));
-    assertThat(Long.parseLong(redis.command("PTTL", "{kept}:fence"))).isGreaterThan(3_600_000L);
+    // Nothing per name: the lock key is gone, and no side key was written (nobody waited).
+    assertThat(redis.command("EXISTS", "kept", "{kept}:fence", "{kept}:waiters")).isEqualTo("0");
+    assertThat(Long.parseLong(redis.command("GET", FenceRecords.SINGLE)))
+        .isGreaterThanOrEqualTo(fence);
+    assertThat(redis.command("PTTL", FenceRecords.SINGLE)).isEqualTo("-1");
     assertThat(driver.take(keys, "next", 10_000, TAKER).join().fencingToken()).isGreaterThan(fence);
   }
 
   @Test
-  void extend_onlyByTheOwner_setsTheTtl_ofKeyAndFenceHash() {
+  void release_storesTheLastLocallyIssuedToken_inTheRecord() {
+    LockKeys keys = LockKeys.of("", "issued-locally");
+    long fence = driver.take(keys, "owner", 10_000, TAKER).join().fencingToken();
+    long ahead = fence + 5_000_000_000L; // far above any clock reading of this test
+
+    assertThat(driver.release(keys, "owner", ahead).join()).isTrue();
+
+    assertThat(redis.command("GET", FenceRecords.SINGLE)).isEqualTo(Long.toString(ahead));
+    assertThat(driver.take(keys, "next", 10_000, TAKER).join().fencingToken()).isEqualTo(ahead + 1);
+    redis.command("DEL", FenceRecords.SINGLE); // the other tests' tokens follow the clock again
+  }
+
+  @Test
+  void fenceRecordLost_tokensRestOnTheServerClock() {
+    LockKeys keys = LockKeys.of("", "record-lost");
+    long first = driver.take(keys, "t1", 10_000, TAKER).join().fencingToken();
+    driver.release(keys, "t1", 0).join();
+    redis.command("DEL", FenceRecords.SINGLE); // evicted, or deleted by an operator
+
+    TakeResult next = driver.take(keys, "t2", 10_000, TAKER).join();
+
+    assertThat(next.fencingToken()).isGreaterThan(first);
+    assertThat(next.clockFenced()).isTrue();
+  }
+
+  @Test
+  void rollingUpgrade_aV1FenceHashAhead_isReadByTheTake() {
+    // A v1 client (which keeps the last token in a hash per name) issued a token ahead of the
+    // clock and of the record: the v2 take issues a larger one, and writes no v1 hash.
+    LockKeys keys = LockKeys.of("", "upgraded");
+    long record = driver.take(LockKeys.of("", "other"), "o", 10_000, TAKER).join().fencingToken();
+    long ahead = record + 9_000_000_000L;
+    redis.command("HSET", "{upgraded}:fence", "fence", Long.toString(ahead));
+    redis.command("PEXPIRE", "{upgraded}:fence", "60000");
+
+    TakeResult taken = driver.take(keys, "v2-token", 10_000, TAKER).join();
+
+    assertThat(taken.fencingToken()).isEqualTo(ahead + 1);
+    assertThat(taken.clockFenced()).isFalse();
+    assertThat(redis.command("HGET", "{upgraded}:fence", "fence")).isEqualTo(Long.toString(ahead));
+    assertThat(redis.command("GET", FenceRecords.SINGLE)).isEqualTo(Long.toString(ahead + 1));
+    redis.command("DEL", FenceRecords.SINGLE); // the other tests' tokens follow the clock again
+  }
+
+  @Test
+  void rollingUpgrade_aV1Holder_isBusy_andAnnounces() {
+    // What a v1 client writes: the bare token, and its fence hash naming it as the owner.
+    redis.command("SET", "v1-held", "v1-token", "PX", "10000");
+    redis.command("HSET", "{v1-held}:fence", "fence", "7", "owner", "v1-token", "holder", "old");
+    redis.command("PEXPIRE", "{v1-held}:fence", "60000");
+
+    TakeResult busy = driver.take(LockKeys.of("", "v1-held"), "v2-token", 10_000, TAKER).join();
+
+    assertThat(busy.acquired()).isFalse();
+    assertThat(busy.holderAnnounces()).isTrue(); // v1 publishes its release too
+    assertThat(redis.command("GET", "v1-held")).isEqualTo("v1-token");
+  }
+
+  @Test
+  void extend_onlyByTheOwner_setsTheTtl() {
     LockKeys keys = LockKeys.of("", "extended");
     driver.take(keys, "owner", 1_000, TAKER).join();
 
     assertThat(driver.extend(keys, "stranger", 60_000).join()).isFalse();
+    assertThat(driver.extend(keys, "own", 60_000).join()).isFalse(); // a prefix of the token
     assertThat(Long.parseLong(redis.command("PTTL", "extended"))).isLessThanOrEqualTo(1_000L);
     assertThat(driver.extend(keys, "owner", 60_000).join()).isTrue();
     assertThat(Long.parseLong(redis.command("PTTL", "extended"))).isGreaterThan(50_000L);
-    assertThat(Long.parseLong(redis.command("PTTL", "{extended}:fence"))).isGreaterThan(60_000L);
   }
 
   @Test

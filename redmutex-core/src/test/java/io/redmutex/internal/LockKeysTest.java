@@ -8,14 +8,14 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Wire protocol v1 key naming, and that side keys share the lock key's cluster slot. */
+/** Wire protocol v2 key naming, and that side keys share the lock key's cluster slot. */
 class LockKeysTest {
 
   @Test
   void plainName_isTheKey_andSideKeysWrapItInAHashTag() {
     LockKeys keys = LockKeys.of("", "orders:42");
     assertThat(keys.key()).isEqualTo("orders:42");
-    assertThat(keys.fenceKey()).isEqualTo("{orders:42}:fence");
+    assertThat(keys.v1FenceKey()).isEqualTo("{orders:42}:fence");
     assertThat(keys.channel()).isEqualTo("{orders:42}:wake");
   }
 
@@ -24,13 +24,13 @@ class LockKeysTest {
     LockKeys keys = LockKeys.of("locks:", "orders:42");
     assertThat(keys.key()).isEqualTo("locks:orders:42");
     assertThat(keys.name()).isEqualTo("orders:42");
-    assertThat(keys.fenceKey()).isEqualTo("{locks:orders:42}:fence");
+    assertThat(keys.v1FenceKey()).isEqualTo("{locks:orders:42}:fence");
   }
 
   @Test
   void nameWithHashTag_keepsIt_andSideKeysAppendTheSuffix() {
     LockKeys keys = LockKeys.of("", "{customer:7}:orders");
-    assertThat(keys.fenceKey()).isEqualTo("{customer:7}:orders:fence");
+    assertThat(keys.v1FenceKey()).isEqualTo("{customer:7}:orders:fence");
     assertThat(keys.channel()).isEqualTo("{customer:7}:orders:wake");
   }
 
@@ -40,9 +40,31 @@ class LockKeysTest {
         new String[] {"a", "orders:42", "{x}", "{x}y", "a{b", "a{b}c{d}", "a{b}}", "}{x}", "é€"}) {
       LockKeys keys = LockKeys.of("", name);
       int slot = SlotHash.getSlot(keys.key());
-      assertThat(SlotHash.getSlot(keys.fenceKey())).as(name).isEqualTo(slot);
+      assertThat(SlotHash.getSlot(keys.v1FenceKey())).as(name).isEqualTo(slot);
       assertThat(SlotHash.getSlot(keys.channel())).as(name).isEqualTo(slot);
+      assertThat(SlotHash.getSlot(keys.waitersKey())).as(name).isEqualTo(slot);
+      assertThat(SlotHash.getSlot(FenceRecords.perSlot().of(keys.key()))).as(name).isEqualTo(slot);
+      assertThat(FenceRecords.single().of(keys.key())).isEqualTo("redmutex:fence");
     }
+  }
+
+  @Test
+  void fenceRecordOfASlot_isTheSmallestNumberThatHashesToIt() {
+    // The rule another client must compute the same way (docs/interop.md): N is the smallest
+    // non-negative integer whose decimal text lands in the slot.
+    int[] lowest = new int[SlotHash.SLOT_COUNT];
+    java.util.Arrays.fill(lowest, -1);
+    for (int n = 0; n < 400_000; n++) {
+      int slot = SlotHash.getSlot(Integer.toString(n));
+      if (lowest[slot] < 0) {
+        lowest[slot] = n;
+      }
+    }
+    for (int slot = 0; slot < SlotHash.SLOT_COUNT; slot++) {
+      assertThat(lowest[slot]).as("slot %d", slot).isNotNegative();
+      assertThat(FenceRecords.ofSlot(slot)).isEqualTo("redmutex:fence:{" + lowest[slot] + "}");
+    }
+    assertThat(FenceRecords.ofSlot(SlotHash.getSlot("0"))).isEqualTo("redmutex:fence:{0}");
   }
 
   @Test

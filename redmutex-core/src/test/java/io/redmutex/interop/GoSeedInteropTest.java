@@ -43,7 +43,7 @@ class GoSeedInteropTest {
   private static final String NAME = "orders:42";
   private static final String PASSWORD = "interop-s3cret";
   private static final String GO_VALUE = "locked"; // the seed's marker value
-  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22}");
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22} \\d+ .+");
   private static final Pattern GO_PTTL = Pattern.compile("\"pttl\":(-?\\d+)");
   private static final Pattern GO_DELETED = Pattern.compile("\"deleted\":(\\d+)");
 

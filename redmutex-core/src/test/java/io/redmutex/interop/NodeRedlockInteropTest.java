@@ -41,7 +41,7 @@ class NodeRedlockInteropTest {
 
   private static final String NAME = "orders:42";
   private static final String PASSWORD = "interop-s3cret";
-  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22}");
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22} \\d+ .+");
   private static final Pattern NODE_VALUE = Pattern.compile("\"value\":\"([0-9a-f]{32})\"");
   private static final Pattern NODE_PTTL = Pattern.compile("\"pttl\":\\[(-?\\d+)\\]");
 

@@ -50,7 +50,7 @@ class RedisPyInteropTest {
 
   private static final String NAME = "orders:42";
   private static final String PASSWORD = "interop-s3cret";
-  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22}|[0-9a-f]{32}");
+  private static final Pattern TOKEN = Pattern.compile("([A-Za-z0-9_-]{22}|[0-9a-f]{32}) \\d+ .+");
   private static final Pattern PY_TOKEN = Pattern.compile("\"token\": \"([^\"]*)\"");
   private static final Pattern PY_PTTL = Pattern.compile("\"pttl\": (-?\\d+)");
 
@@ -185,9 +185,12 @@ class RedisPyInteropTest {
               .isLessThanOrEqualTo(leaseMillis)
               .isGreaterThan(leaseMillis - Timing.scaledMillis(1_000));
 
-          // The only key outside the lock key's {slot} is the lock key; every key has a TTL.
+          // The only keys outside the lock key's {slot} are the lock key and the fence record
+          // shared by all locks (wire protocol v2: no TTL, one per server or cluster slot); every
+          // other key has a TTL.
           Set<String> keys = keys();
-          assertThat(keys).contains(NAME);
+          assertThat(keys).contains(NAME, "redmutex:fence");
+          keys.remove("redmutex:fence");
           assertThat(keys)
               .filteredOn(key -> !key.equals(NAME))
               .allMatch(key -> key.startsWith("{" + NAME + "}:"), "side keys in {" + NAME + "}");
