@@ -12,11 +12,10 @@ import java.util.Optional;
  * @param key the Redis key
  * @param held whether the key exists, whoever wrote it (redmutex or another library)
  * @param remaining the key's remaining time to live; empty when free or when the key has no TTL
- * @param fencingToken while a redmutex client holds the lock, the fencing token of its lease;
- *     otherwise the last one stored where this lock's tokens are issued (shared by the locks of its
- *     cluster slot, so possibly another lock's): the next take's token is larger. 0 if none is
- *     remembered. (A process that hands the lock between its own waiters issues the next tokens
- *     without a round trip, and stores the last one when it releases the lock.)
+ * @param fencingToken while a redmutex client holds the lock, the fencing token of its lease (a
+ *     process that hands the lock between its own waiters issues the next tokens without a round
+ *     trip); otherwise 0, since wire protocol v2 keeps nothing per name once a lock is released (or
+ *     the last token a wire protocol v1 client stored for the name, during a rolling upgrade)
  * @param holder who holds it ({@code clientName on host pid N}), when a redmutex client does
  * @param since when the current redmutex holder took it (Redis server time), when known
  * @param waitingClients how many redmutex clients wait for it (each counted once, however many

@@ -157,8 +157,8 @@ final class MarkdownReport {
                 + " acquire waited behind another and while %,d locks are held from %d threads."
                 + " Threads are those alive then that were not before the client was opened."
                 + " Memory is the growth of used_memory; what is left after release includes"
-                + " grown connection buffers, and for redmutex its fence hashes, which outlive each"
-                + " lock by an hour so that fencing tokens never repeat. Threads seen:\n\n",
+                + " grown connection buffers, and for redmutex the one fence record of the server"
+                + " (wire protocol v2), which keeps the last fencing token. Threads seen:\n\n",
             locks,
             FootprintScenario.THREADS));
     for (String library : report.libraries.keySet()) {
@@ -278,8 +278,7 @@ final class MarkdownReport {
 
   /**
    * Issue 21's targets on independent locks. What each part of the scripts costs, and which misses
-   * are the price of fencing or of wire protocol v1, is in redmutex-bench/README.md, "What the
-   * scripts cost".
+   * are the price of fencing, is in redmutex-bench/README.md, "What the scripts cost".
    */
   private static void independentLockTargets(
       StringBuilder out,
@@ -325,7 +324,7 @@ final class MarkdownReport {
       out.append("- ").append(line).append('\n');
     }
     out.append(
-        "\nWhat each part costs, and which misses are the price of fencing or of wire protocol v1:"
+        "\nWhat each part costs, and which misses are the price of fencing:"
             + " redmutex-bench/README.md, \"What the scripts cost\".\n\n");
   }
 

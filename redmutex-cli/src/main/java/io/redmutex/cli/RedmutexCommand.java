@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
     },
     header = "flock(1) for a fleet of machines, and a look inside the locks, on Redis.",
     description = {
-      "Locks are redmutex leases (wire protocol v1): the key NAME holds a random token, renewed"
+      "Locks are redmutex leases (wire protocol v2): the key NAME holds a random token, renewed"
           + " while held; every acquisition gets a fencing token larger than all before it.",
       ""
     },

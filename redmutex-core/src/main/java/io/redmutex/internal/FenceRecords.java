@@ -47,6 +47,18 @@ final class FenceRecords {
     return perSlot ? Table.KEYS[SlotHash.getSlot(lockKey)] : SINGLE;
   }
 
+  /** Whether {@code key} is a fence record's name (never a lock's: listings leave it out). */
+  static boolean isRecord(String key) {
+    if (key.equals(SINGLE)) {
+      return true;
+    }
+    if (!key.startsWith(PER_SLOT_PREFIX + "{") || !key.endsWith("}")) {
+      return false;
+    }
+    String n = key.substring(PER_SLOT_PREFIX.length() + 1, key.length() - 1);
+    return !n.isEmpty() && n.chars().allMatch(c -> c >= '0' && c <= '9');
+  }
+
   /** The record of slot {@code slot} on a cluster. */
   static String ofSlot(int slot) {
     return Table.KEYS[slot];

@@ -95,8 +95,8 @@ public final class Inspection {
 
   /**
    * The string keys matching {@code pattern} under the key prefix, inspected; keys whose name
-   * redmutex would refuse (written by another library), and the intent keys of read-write locks'
-   * waiting writers, are left out.
+   * redmutex would refuse (written by another library), the intent keys of read-write locks'
+   * waiting writers, and the fence records ({@link FenceRecords}) are left out.
    */
   public List<LockInfo> list(String pattern, int limit) {
     Objects.requireNonNull(pattern, "pattern");
@@ -116,6 +116,9 @@ public final class Inspection {
     for (String key : keys) {
       if (PermitKeys.isIntent(prefix, key)) {
         continue; // a read-write lock's waiting writer: listReadWriteLocks shows it
+      }
+      if (FenceRecords.isRecord(key)) {
+        continue; // the last fencing token of a slot's locks, not a lock
       }
       if (key.startsWith(prefix) && key.length() > prefix.length()) {
         try {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Wire protocol v1 against node-redlock v5 (on ioredis, driven through {@code
+ * Wire protocol v2 against node-redlock v5 (on ioredis, driven through {@code
  * interop/node/redlock.js}) on one password-protected Redis: node-redlock with a single client is
  * the plain single-instance lock, and it and redmutex exclude each other on the same name, both
  * ways round.

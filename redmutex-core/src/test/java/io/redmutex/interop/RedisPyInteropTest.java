@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Wire protocol v1 against the real thing: redis-py's {@code Lock} (Python, driven through {@code
+ * Wire protocol v2 against the real thing: redis-py's {@code Lock} (Python, driven through {@code
  * interop/pylock.py}) and redmutex on one Redis, locking the same names, both ways round.
  *
  * <p>Needs a Python that can {@code import redis}: {@code REDMUTEX_PYTHON} (system property or

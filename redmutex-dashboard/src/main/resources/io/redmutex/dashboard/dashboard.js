@@ -189,7 +189,7 @@
       detail.push(r.holder.library);
       holder.appendChild(el('small', null, detail.join(' \u00b7 ')));
       holder.title = r.holder.library === 'redmutex'
-        ? 'The holding thread is not recorded in Redis (wire protocol v1).'
+        ? 'The holding thread is not recorded in Redis (wire protocol v2).'
         : 'Written by another library or language: Redis tells only that the key exists, and its TTL.';
       if (r.holders && r.holders.length > 1) {
         holder.title = r.holders.map(function (h) { return (h.writer ? 'writer: ' : '') + h.label; }).join('\n');

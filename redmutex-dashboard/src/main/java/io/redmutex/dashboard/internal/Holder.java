@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * Who holds a lock, split into what the page shows. redmutex clients record {@code clientName on
- * host pid N} in the lock's fence hash (wire protocol v1); a key without one was written by another
+ * host pid N} in the lock key's value (wire protocol v2); a key without one was written by another
  * library or language (redsync, redis-py {@code Lock}, node-redlock, a plain {@code SET NX}), of
  * which Redis tells only that the key exists and its TTL. The holder's thread is not recorded in
  * Redis by any of them.
