@@ -79,46 +79,8 @@ SHARED = ("local last = tonumber(redis.call('GET', " + SLOT_RECORD + ")) " + NEX
           "if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end "
           "redis.call('SET', " + SLOT_RECORD + ", fence) return fence")
 
-# A sketch of wire protocol v2's take and release on Redis 7 (redmutex-bench/README.md, "What the
-# scripts cost"): the lock is one key whose value carries the token, the fence and the holder; the
-# last token lives in one record per cluster slot. The busy path is v1's, trimmed; a replay returns
-# the fence stored in the value. V2_TAKE_V1_READ also reads v1's per-name fence hash, as a v2
-# client would during a rolling upgrade. The fence is written as the clock's digits, as take.lua.
-V2_TAKE = """local last = tonumber(redis.call('GET', SLOT_RECORD))
-local now = redis.call('TIME')
-local fence = now[1] * 1000000 + now[2]
-local text = now[1] .. string.sub('00000' .. now[2], -6)
-if last and last >= fence then fence = last + 1 text = string.format('%.0f', fence) end
-local holder = redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. text .. ' ' .. ARGV[4], 'NX', 'PX',
-  ARGV[2], 'GET')
-if holder then
-  if string.sub(holder, 1, #ARGV[1] + 1) == ARGV[1] .. ' ' then
-    redis.call('PEXPIRE', KEYS[1], ARGV[2])
-    return {1, tonumber(string.match(holder, ' (%d+) ')), 0}
-  end
-  local pttl = redis.call('PTTL', KEYS[1])
-  redis.call('ZADD', KEYS[3], pttl + 2000, ARGV[5])
-  return {0, pttl, 1}
-end
-redis.call('SET', SLOT_RECORD, text)
-return {1, fence, 1}""".replace("SLOT_RECORD", SLOT_RECORD)
-V2_TAKE_V1_READ = V2_TAKE.replace(
-    "local now = redis.call('TIME')",
-    "local old = tonumber(redis.call('HGET', KEYS[2], 'fence'))\n"
-    "if old and (not last or old > last) then last = old end\n"
-    "local now = redis.call('TIME')", 1)
-V2_RELEASE = """local value = redis.call('GET', KEYS[1])
-if value and string.sub(value, 1, #ARGV[1] + 1) == ARGV[1] .. ' ' then
-  redis.call('DEL', KEYS[1])
-  redis.call('PUBLISH', ARGV[2], 'released')
-  return 1
-end
-return 0"""
-
-
 def variants(functions):
     take, release = shipped("take.lua"), shipped("release.lua")
-    hset = "redis.call('HSET', KEYS[2], 'fence', text, 'owner', ARGV[1], 'holder', ARGV[4])"
     free_path_time = "local now = redis.call('TIME')\nlocal fence"
     out = [
         ("floor: `SET NX PX`, compare-and-delete script", ("set", None), ("eval", CAD)),
@@ -131,29 +93,23 @@ def variants(functions):
          "floor's release", ("eval", FENCED), ("eval", CAD)),
         ("least fenced take with one record per cluster slot instead of one per name (`GET` last, "
          "`TIME`, `SET NX PX`, `SET` it), floor's release", ("eval", SHARED), ("eval", CAD)),
-        ("redmutex as shipped: take.lua + release.lua", ("eval", take), ("eval", release)),
-        ("… release without `PUBLISH`", ("eval", take),
-         ("eval", without(release, "redis.call(publish, ARGV[2], 'released')"))),
-        ("… release without the `HDEL` of owner and holder", ("eval", take),
-         ("eval", without(release, "redis.call('HDEL', KEYS[2], 'owner', 'holder')"))),
-        ("… take without `TIME` (a constant clock)", ("eval", replaced(
+        ("redmutex as shipped (wire protocol v2): take.lua + release.lua", ("eval2", take),
+         ("eval2", release)),
+        ("… release without `PUBLISH`", ("eval2", take),
+         ("eval2", without(release, "redis.call(publish, ARGV[2], 'released')"))),
+        ("… take without `TIME` (a constant clock)", ("eval2", replaced(
             take, free_path_time, "local now = {'1765000000', '123456'}\nlocal fence")),
-         ("eval", release)),
-        ("… take without the `holder` field",
-         ("eval", replaced(take, ", 'holder', ARGV[4])", ")")), ("eval", release)),
-        ("… take without the fence hash (no `HGET`, `HSET`, `PEXPIRE` of it)",
-         ("eval", without(replaced(take, "local last = tonumber(redis.call('HGET', KEYS[2], 'fence'))",
-                                   "local last = nil"),
-                          hset, "redis.call('PEXPIRE', KEYS[2], ARGV[3])")), ("eval", release)),
+         ("eval2", release)),
+        ("… take without the holder in the value",
+         ("eval2", replaced(take, "local value = ARGV[1] .. ' ' .. text .. ' ' .. ARGV[3]",
+                            "local value = ARGV[1] .. ' ' .. text .. ' '")), ("eval2", release)),
+        ("… take without reading v1's fence hash (once no v1 client is left)",
+         ("eval2", replaced(take, "local v1 = tonumber(redis.call('HGET', KEYS[4], 'fence'))",
+                            "local v1 = nil")), ("eval2", release)),
     ]
     if functions:
-        out.append(("redmutex as shipped, as Redis 7 functions (`FCALL`)", ("fcall", take),
-                    ("fcall", release)))
-        # Redis 7 only (SET NX GET), as the functions row.
-        out.append(("sketch of a v2 take + release (one key per lock, a fence record per slot)",
-                    ("eval", V2_TAKE), ("eval", V2_RELEASE)))
-        out.append(("… the v2 take also reading v1's fence hash (a rolling upgrade)",
-                    ("eval", V2_TAKE_V1_READ), ("eval", V2_RELEASE)))
+        out.append(("redmutex as shipped, as Redis 7 functions (`FCALL`)", ("fcall2", take),
+                    ("fcall2", release)))
     return out
 
 
@@ -204,9 +160,9 @@ def cpu(r):
 
 
 def prepare(r, kind, body, n):
-    if kind == "eval":
+    if kind in ("eval", "eval2"):
         return r.script_load(body)
-    if kind == "fcall":
+    if kind in ("fcall", "fcall2"):
         name = "redmutex_bench_%d" % n
         lib = "#!lua name=%s\nredis.register_function('%s', function(KEYS, ARGV)\n%s\nend)" % (
             name, name, body)
@@ -216,20 +172,27 @@ def prepare(r, kind, body, n):
 
 
 def call(r, kind, handle, key, token):
-    side = ["{%s}:fence" % key, "{%s}:waiters" % key]
     if kind == "set":
         return r.set(key, token, nx=True, px=int(LEASE))
-    keys = [key] + side
+    if kind in ("eval2", "fcall2"):
+        # Wire protocol v2's take.lua: lock key, fence record, waiters, v1's hash (read only).
+        keys = [key, "redmutex:fence", "{%s}:waiters" % key, "{%s}:fence" % key]
+        args = [token, LEASE, HOLDER, CLIENT_ID]
+        if kind == "eval2":
+            return r.evalsha(handle, 4, *keys, *args)
+        return r.fcall(handle, 4, *keys, *args)
+    keys = [key, "{%s}:fence" % key, "{%s}:waiters" % key]
     if kind == "eval":
         return r.evalsha(handle, 3, *keys, token, LEASE, FENCE_TTL, HOLDER, CLIENT_ID)
     return r.fcall(handle, 3, *keys, token, LEASE, FENCE_TTL, HOLDER, CLIENT_ID)
 
 
 def release_call(r, kind, handle, key, token):
-    # release.lua's ARGV: token, channel, PUBLISH, last local token; extra ARGV are ignored.
-    keys = [key, "{%s}:fence" % key]
+    # release.lua's ARGV: token, channel, PUBLISH, last local token; extra ARGV are ignored. Its
+    # KEYS[2] is v2's fence record (the floor's and the lower bounds' releases read no KEYS[2]).
+    keys = [key, "redmutex:fence"]
     args = [token, "{%s}:wake" % key, "PUBLISH", "0"]
-    if kind == "eval":
+    if kind in ("eval", "eval2"):
         return r.evalsha(handle, 2, *keys, *args)
     return r.fcall(handle, 2, *keys, *args)
 
@@ -266,7 +229,7 @@ FENCE = "1765000000000000"
 LAYOUTS = [
     ("the lock key alone (the floor; Spring's key is the same)",
      "redis.call('SET', k, t, 'PX', 60000)"),
-    ("redmutex held: the lock key + the fence hash (fence, owner, holder), as shipped",
+    ("wire protocol v1 held: the lock key + the fence hash (fence, owner, holder)",
      "redis.call('SET', k, t, 'PX', 60000) "
      "redis.call('HSET', f, 'fence', n, 'owner', t, 'holder', h) redis.call('PEXPIRE', f, 3660000)"),
     ("… the fence hash without `holder`",
@@ -281,13 +244,13 @@ LAYOUTS = [
      "redis.call('SET', k, t, 'PX', 60000) redis.call('SET', '{' .. k .. '}:f', n, 'PX', 3660000)"),
     ("the lock key + one fence record per cluster slot, shared by all its names",
      "redis.call('SET', k, t, 'PX', 60000) redis.call('SET', " + SLOT_RECORD + ", n)"),
-    ("one key: token, fence and holder in the lock key's value",
+    ("wire protocol v2 held, as shipped: token, fence and holder in the lock key's value",
      "redis.call('SET', k, t .. ' ' .. n .. ' ' .. h, 'PX', 60000)"),
-    ("after release, until 7 December: the fence hash (fence, owner, holder)",
+    ("v1 after release, until 7 December: the fence hash (fence, owner, holder)",
      "redis.call('HSET', f, 'fence', n, 'owner', t, 'holder', h) redis.call('PEXPIRE', f, 3660000)"),
-    ("after release, as shipped: a fence hash with `fence` alone",
+    ("v1 after release, since 7 December: a fence hash with `fence` alone",
      "redis.call('HSET', f, 'fence', n) redis.call('PEXPIRE', f, 3660000)"),
-    ("after release: the fence as an integer string", "redis.call('SET', f, n, 'PX', 3660000)"),
+    ("v1 after release: the fence as an integer string", "redis.call('SET', f, n, 'PX', 3660000)"),
 ]
 
 
