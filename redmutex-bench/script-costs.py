@@ -81,7 +81,6 @@ SHARED = ("local last = tonumber(redis.call('GET', " + SLOT_RECORD + ")) " + NEX
 
 def variants(functions):
     take, release = shipped("take.lua"), shipped("release.lua")
-    free_path_time = "local now = redis.call('TIME')\nlocal fence"
     out = [
         ("floor: `SET NX PX`, compare-and-delete script", ("set", None), ("eval", CAD)),
         ("two empty scripts (`return 1`): the cost of a script call", ("eval", NOP), ("eval", NOP)),
@@ -97,9 +96,6 @@ def variants(functions):
          ("eval2", release)),
         ("… release without `PUBLISH`", ("eval2", take),
          ("eval2", without(release, "redis.call(publish, ARGV[2], 'released')"))),
-        ("… take without `TIME` (a constant clock)", ("eval2", replaced(
-            take, free_path_time, "local now = {'1765000000', '123456'}\nlocal fence")),
-         ("eval2", release)),
         ("… take without the holder in the value",
          ("eval2", replaced(take, "local value = ARGV[1] .. ' ' .. text .. ' ' .. ARGV[3]",
                             "local value = ARGV[1] .. ' ' .. text .. ' '")), ("eval2", release)),
