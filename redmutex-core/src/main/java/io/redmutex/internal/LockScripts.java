@@ -110,7 +110,7 @@ final class LockScripts {
     return eval(
         Script.INSPECT,
         ScriptOutputType.MULTI,
-        new String[] {keys.key(), records.of(keys.key()), keys.waitersKey(), keys.v1FenceKey()});
+        new String[] {keys.key(), keys.waitersKey(), keys.v1FenceKey()});
   }
 
   CompletableFuture<String> breakLock(LockKeys keys, String owner) {

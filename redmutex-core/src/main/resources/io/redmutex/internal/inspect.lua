@@ -1,7 +1,7 @@
 -- redmutex: what an operator needs to know about one lock, read-only.
--- KEYS[1] lock key; KEYS[3] waiters sorted set (see take.lua); KEYS[4] wire protocol v1's fence
--- hash of this name (KEYS[2], the fence record, is not read: it holds the last token of any lock
--- of its slot, not this one's)
+-- KEYS[1] lock key; KEYS[2] waiters sorted set (see take.lua); KEYS[3] wire protocol v1's fence
+-- hash of this name (the fence record is not read: it holds the last token of any lock of its
+-- slot, not this one's)
 -- Returns {pttl of the lock key (-2 = free), fencing token or '', the value the fencing token and
 --          holder describe or '', holder description or '', current value of the lock key or '',
 --          redmutex clients waiting for it}
@@ -12,7 +12,7 @@
 local value = redis.call('GET', KEYS[1])
 local now = redis.call('TIME')
 local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-local waiting = redis.call('ZCOUNT', KEYS[3], '(' .. nowMs, '+inf')
+local waiting = redis.call('ZCOUNT', KEYS[2], '(' .. nowMs, '+inf')
 local pttl = redis.call('PTTL', KEYS[1])
 if value then
   local fence, holder = string.match(value, '^%S+ (%d+) (.*)$')
@@ -20,7 +20,7 @@ if value then
     return {pttl, fence, value, holder, value, waiting}
   end
 end
-local v1 = redis.call('HMGET', KEYS[4], 'fence', 'owner', 'holder')
+local v1 = redis.call('HMGET', KEYS[3], 'fence', 'owner', 'holder')
 if value and v1[2] == value then
   return {pttl, v1[1] or '', value, v1[3] or '', value, waiting}
 end
