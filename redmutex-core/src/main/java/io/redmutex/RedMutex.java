@@ -443,7 +443,8 @@ public final class RedMutex implements AutoCloseable {
      * connection of its own (from a small pool), so it never delays other callers. Default: off.
      *
      * @param replicas how many replicas must acknowledge
-     * @param timeout the most to wait for them
+     * @param timeout the most to wait for them; shorter than {@link #commandTimeout} (checked in
+     *     {@link #build()})
      * @return this builder
      */
     public Builder waitForReplicas(int replicas, Duration timeout) {
@@ -524,6 +525,16 @@ public final class RedMutex implements AutoCloseable {
               "waitForReplicas must be between 1 and 100 replicas, was 0 (leave it unset for none)");
         }
         Durations.check("waitForReplicas timeout", replicaTimeout, Duration.ofMillis(1), lease);
+        if (replicaTimeout.compareTo(timeout) >= 0) {
+          // The WAIT is a command too: one that may outlast the command timeout would be reported
+          // as Redis not answering, never as too few replicas.
+          throw new IllegalArgumentException(
+              "waitForReplicas timeout ("
+                  + Durations.format(replicaTimeout)
+                  + ") must be shorter than commandTimeout ("
+                  + Durations.format(timeout)
+                  + "): a WAIT that outlasts it is reported as Redis not answering");
+        }
       }
       List<RedisURI> clusterNodes =
           RedisUris.isCluster(uri) ? RedisUris.parseCluster(uri, name) : List.of();

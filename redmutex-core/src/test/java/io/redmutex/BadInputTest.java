@@ -94,6 +94,34 @@ class BadInputTest {
   }
 
   @Test
+  void replicaTimeout_notShorterThanTheCommandTimeout_isRejected() {
+    // A WAIT that may outlast the command timeout would be reported as Redis not answering, never
+    // as too few replicas (seen: a 6 s WAIT against the default 5 s command timeout).
+    for (Duration replicaTimeout : new Duration[] {Duration.ofSeconds(5), Duration.ofSeconds(6)}) {
+      assertThatThrownBy(
+              () -> RedMutex.builder().uri(redis.uri()).waitForReplicas(1, replicaTimeout).build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("waitForReplicas timeout")
+          .hasMessageContaining("commandTimeout (5s)");
+    }
+    assertThatThrownBy(
+            () ->
+                RedMutex.builder()
+                    .uri(redis.uri())
+                    .commandTimeout(Duration.ofSeconds(2))
+                    .waitForReplicas(1, Duration.ofSeconds(3))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("commandTimeout (2s)");
+    RedMutex.builder()
+        .uri(redis.uri())
+        .commandTimeout(Duration.ofSeconds(10))
+        .waitForReplicas(1, Duration.ofSeconds(6))
+        .build()
+        .close();
+  }
+
+  @Test
   void builder_optionSetTwice_orMissingUri_isAnIllegalState() {
     assertThatThrownBy(
             () ->

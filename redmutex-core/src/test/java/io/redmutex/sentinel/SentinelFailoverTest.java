@@ -282,6 +282,7 @@ class SentinelFailoverTest {
     try (RedMutex mutex =
         RedMutex.builder()
             .uri(group.uri())
+            .commandTimeout(scaled(Duration.ofSeconds(10))) // longer than the WAIT, when scaled
             .waitForReplicas(2, scaled(Duration.ofSeconds(3)))
             .build()) {
       group.cutReplication();
