@@ -98,7 +98,9 @@ class SentinelConnectionTest extends ConnectionContractTest {
   void waitForReplicas_fromProperties_isApplied() {
     runner()
         .withPropertyValues(
-            "redmutex.wait-for-replicas.replicas=2", "redmutex.wait-for-replicas.timeout=5s")
+            "redmutex.wait-for-replicas.replicas=2",
+            "redmutex.wait-for-replicas.timeout=5s",
+            "redmutex.command-timeout=10s") // the WAIT must be shorter than the command timeout
         .run(
             context -> {
               RedMutex mutex = context.getBean(RedMutex.class);
