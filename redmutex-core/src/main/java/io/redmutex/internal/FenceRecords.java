@@ -49,14 +49,9 @@ final class FenceRecords {
 
   /** Whether {@code key} is a fence record's name (never a lock's: listings leave it out). */
   static boolean isRecord(String key) {
-    if (key.equals(SINGLE)) {
-      return true;
-    }
-    if (!key.startsWith(PER_SLOT_PREFIX + "{") || !key.endsWith("}")) {
-      return false;
-    }
-    String n = key.substring(PER_SLOT_PREFIX.length() + 1, key.length() - 1);
-    return !n.isEmpty() && n.chars().allMatch(c -> c >= '0' && c <= '9');
+    // A per-slot record is exactly the table's name for the slot its hash tag falls in.
+    return key.equals(SINGLE)
+        || (key.startsWith(PER_SLOT_PREFIX) && key.equals(ofSlot(SlotHash.getSlot(key))));
   }
 
   /** The record of slot {@code slot} on a cluster. */

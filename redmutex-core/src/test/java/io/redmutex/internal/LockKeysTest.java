@@ -49,6 +49,18 @@ class LockKeysTest {
   }
 
   @Test
+  void fenceRecords_areRecognised_andNothingElseIs() {
+    assertThat(FenceRecords.isRecord("redmutex:fence")).isTrue();
+    assertThat(FenceRecords.isRecord(FenceRecords.ofSlot(0))).isTrue();
+    assertThat(FenceRecords.isRecord(FenceRecords.ofSlot(16383))).isTrue();
+    // Not the table's name for its slot (a leading zero), or not a record's name at all.
+    assertThat(FenceRecords.isRecord("redmutex:fence:{0" + FenceRecords.ofSlot(0).substring(16)))
+        .isFalse();
+    assertThat(FenceRecords.isRecord("redmutex:fence:x")).isFalse();
+    assertThat(FenceRecords.isRecord("orders:42")).isFalse();
+  }
+
+  @Test
   void fenceRecordOfASlot_isTheSmallestNumberThatHashesToIt() {
     // The rule another client must compute the same way (docs/interop.md): N is the smallest
     // non-negative integer whose decimal text lands in the slot.
